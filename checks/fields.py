@@ -1,0 +1,150 @@
+"""Checks of the extracted fields against a campaign (rules/campaigns/*.yml).
+
+Every problem becomes a `Finding` with a plain-Chinese message saying what is wrong and where.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from difflib import SequenceMatcher
+
+from records.models import AREA_CODES, FieldValue, Finding
+from records.rules import Campaign, CampaignDocType
+
+FIELD_ZH = {
+    "document_number": "文号",
+    "issuing_authority": "发证机关",
+    "construction_unit": "建设单位",
+    "project_name": "工程名称",
+    "project_address": "工程地址",
+    "building_area_m2": "建筑面积",
+    "acceptance_conclusion": "验收结论",
+    "issue_date": "发证日期",
+    "institution_name": "单位名称",
+    "institution_category": "单位类别",
+    "principal": "主要负责人",
+    "contact_person": "联系人",
+    "contact_phone": "联系电话",
+    "report_date": "报告日期",
+    "areas_covered": "整治重点领域",
+    "hazards_found": "排查隐患数",
+    "hazards_rectified": "已整改隐患数",
+}
+AREA_ZH = {
+    "ideology": "意识形态",
+    "school_conditions": "办学条件达标",
+    "campus_safety": "校园安全",
+    "internship_training": "实习实训",
+    "food_hygiene": "食品卫生安全",
+    "other": "其他方面",
+}
+
+
+def _finding(campaign: Campaign, code: str, message: str, *, field: str | None = None, value: FieldValue | None = None) -> Finding:
+    return Finding(code=code, severity=campaign.severity_of(code), field=field, message=message,  # type: ignore[arg-type]
+                   page=value.page if value else None, line=value.line if value else None)
+
+
+def _where(v: FieldValue) -> str:
+    return f"（第{v.page}页：“{v.line}”）" if v.page and v.line else ""
+
+
+def org_key(name: str) -> str:
+    """Comparable form of an organisation name: NFKC, no spaces/brackets, province prefix dropped."""
+    flat = unicodedata.normalize("NFKC", name)
+    flat = re.sub(r"[\s()（）\[\]【】“”\"'·.,，。、:：]", "", flat)
+    flat = re.sub(r"^(山西省|山西)", "", flat)
+    return flat
+
+
+def same_organisation(a: str, b: str, *, threshold: float = 0.8) -> bool:
+    """True when two printed names denote the same body, tolerant of OCR slips and a dropped 山西省."""
+    ka, kb = org_key(a), org_key(b)
+    if not ka or not kb:
+        return False
+    if ka == kb:
+        return True
+    return SequenceMatcher(None, ka, kb).ratio() >= threshold
+
+
+def check_fields(
+    doc_type: str,
+    fields: dict[str, FieldValue],
+    campaign: Campaign,
+    *,
+    institution: str | None = None,
+) -> list[Finding]:
+    """Campaign rules on the fields of one document. `institution` is the submitting folder's name."""
+    rules: CampaignDocType | None = campaign.doc_types.get(doc_type)
+    if rules is None:
+        return []
+    out: list[Finding] = []
+    for key in rules.required_fields:
+        v = fields.get(key)
+        if v is None:
+            out.append(_finding(campaign, "missing_field", f"缺少必填项“{FIELD_ZH.get(key, key)}”", field=key))
+        elif v.source == "ocr" and v.confidence < campaign.low_confidence_below:
+            out.append(_finding(campaign, "low_confidence",
+                                f"“{FIELD_ZH.get(key, key)}”识别置信度低（{v.confidence:.2f}），请人工核对{_where(v)}", field=key, value=v))
+
+    concl = fields.get("acceptance_conclusion")
+    if rules.passing_conclusion and concl is not None and concl.value != rules.passing_conclusion:
+        out.append(_finding(campaign, "conclusion_not_passed", f"消防验收结论为“{concl.value}”，不是“{rules.passing_conclusion}”{_where(concl)}",
+                            field="acceptance_conclusion", value=concl))
+
+    if rules.deadline and rules.deadline_field:
+        v = fields.get(rules.deadline_field)
+        if v is not None:
+            try:
+                when = dt.date.fromisoformat(str(v.value))
+            except ValueError:
+                out.append(_finding(campaign, "invalid_field", f"“{FIELD_ZH.get(rules.deadline_field)}”不是有效日期：{v.value}",
+                                    field=rules.deadline_field, value=v))
+            else:
+                if when > rules.deadline:
+                    out.append(_finding(campaign, "late_submission",
+                                        f"{FIELD_ZH.get(rules.deadline_field)}为{when.isoformat()}，晚于截止日期{rules.deadline.isoformat()}",
+                                        field=rules.deadline_field, value=v))
+
+    if rules.check_number_year:
+        num, date = fields.get("document_number"), fields.get("issue_date")
+        if num is not None and date is not None:
+            m = re.search(r"〔(\d{4})〕", str(num.value))
+            if m and str(date.value)[:4] != m.group(1):
+                out.append(_finding(campaign, "invalid_field",
+                                    f"文号年份（{m.group(1)}）与发证日期（{date.value}）不一致{_where(num)}", field="document_number", value=num))
+
+    if rules.required_areas:
+        areas = fields.get("areas_covered")
+        if areas is not None:
+            covered = set(areas.value) if isinstance(areas.value, list) else set()
+            missing = [a for a in rules.required_areas if a not in covered]
+            if missing:
+                names = "、".join(AREA_ZH[a] for a in missing if a in AREA_ZH)
+                out.append(_finding(campaign, "missing_area", f"自查报告未涵盖以下整治重点：{names}", field="areas_covered", value=areas))
+
+    found, fixed = fields.get("hazards_found"), fields.get("hazards_rectified")
+    if found is not None and fixed is not None:
+        try:
+            nf, nr = int(found.value), int(fixed.value)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            nf = nr = 0
+        if nr > nf:
+            out.append(_finding(campaign, "invalid_field", f"已整改数（{nr}）大于排查隐患数（{nf}）", field="hazards_rectified", value=fixed))
+        elif nf > nr:
+            out.append(_finding(campaign, "hazards_outstanding", f"排查隐患{nf}项，已整改{nr}项，尚有{nf - nr}项未整改",
+                                field="hazards_rectified", value=fixed))
+
+    if rules.institution_field and institution:
+        v = fields.get(rules.institution_field)
+        if v is not None and not same_organisation(str(v.value), institution):
+            out.append(_finding(campaign, "institution_mismatch",
+                                f"文件中的{FIELD_ZH.get(rules.institution_field)}“{v.value}”与报送单位“{institution}”不一致",
+                                field=rules.institution_field, value=v))
+    return out
+
+
+def area_names(codes: list[str]) -> list[str]:
+    return [AREA_ZH[c] for c in codes if c in AREA_CODES]

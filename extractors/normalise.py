@@ -1,0 +1,183 @@
+"""Normalisers: turn printed values into the contract's value forms.
+
+Each returns None when the text holds no valid value of its kind (the caller then reports the
+field as missing or invalid); none raises on odd input.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+
+_CN_DIGITS = {"零": 0, "〇": 0, "○": 0, "Ｏ": 0, "O": 0, "o": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
+              "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+CN_NUMBER = "[零〇○一二两三四五六七八九十百千]+"
+
+_OPEN = "〔[【（(［｛{<＜《"
+_CLOSE = "〕]】）)］｝}>＞》"
+
+
+def nfkc(text: str) -> str:
+    """Full-width letters/digits/punctuation to their plain forms (NFKC), keeping 〔〕."""
+    return unicodedata.normalize("NFKC", text)
+
+
+def cn_to_int(text: str) -> int | None:
+    """Chinese numerals (十二, 二十三, 一百零五, 两) or digits to an int; None if not a number."""
+    text = nfkc(text.strip())
+    if not text:
+        return None
+    if text.isdigit():
+        return int(text)
+    if all(c in _CN_DIGITS for c in text):  # digit-by-digit, e.g. 二〇二三
+        return int("".join(str(_CN_DIGITS[c]) for c in text))
+    total, current = 0, 0
+    for c in text:
+        if c in _CN_DIGITS:
+            current = _CN_DIGITS[c]
+        elif c in _CN_UNITS:
+            total += (current or 1) * _CN_UNITS[c]
+            current = 0
+        else:
+            return None
+    return total + current
+
+
+_DATE_NUM = re.compile(r"((?:19|20)\d{2})\s*[年./\-]\s*(\d{1,2})\s*[月./\-]\s*(\d{1,2})\s*日?")
+_DATE_CN = re.compile(r"([〇零○Ｏ一二三四五六七八九OoＯ0]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月\s*([一二三四五六七八九十]{1,3})\s*日")
+
+
+def find_dates(text: str) -> list[tuple[int, str, dt.date]]:
+    """All valid dates in `text`: (position, matched text, date). Both 2023年12月15日 and 二〇二三年十二月十五日."""
+    flat = nfkc(text)
+    out: list[tuple[int, str, dt.date]] = []
+    for m in _DATE_NUM.finditer(flat):
+        try:
+            out.append((m.start(), m.group(0), dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))))
+        except ValueError:
+            continue
+    for m in _DATE_CN.finditer(text):
+        y, mo, d = cn_to_int(m.group(1)), cn_to_int(m.group(2)), cn_to_int(m.group(3))
+        if y is None or mo is None or d is None:
+            continue
+        try:
+            out.append((m.start(), m.group(0), dt.date(y, mo, d)))
+        except ValueError:
+            continue
+    out.sort(key=lambda t: t[0])
+    return out
+
+
+def normalise_date(text: str) -> str | None:
+    """The first date in `text` as ISO YYYY-MM-DD."""
+    dates = find_dates(text)
+    return dates[0][2].isoformat() if dates else None
+
+
+_DOCNO = re.compile(
+    r"(?P<prefix>[\u4e00-\u9fa5]{1,14}?)\s*[" + re.escape(_OPEN) + r"]\s*(?P<year>(?:19|20)\d{2})\s*[" + re.escape(_CLOSE)
+    + r"]\s*(?P<di>第?)\s*(?P<num>\d{1,6})\s*(?P<hao>号?)"
+)
+
+
+def find_document_number(text: str) -> tuple[str, int] | None:
+    """A 文号 such as 阳住建消验字[2023]第015号 -> ('阳住建消验字〔2023〕第015号', year)."""
+    flat = nfkc(text).replace(" ", "")
+    m = _DOCNO.search(flat)
+    if not m:
+        return None
+    prefix = re.sub(r"^(文号|编号|字号)[:：]?", "", m.group("prefix"))
+    if not prefix:
+        return None
+    return f"{prefix}〔{m.group('year')}〕{m.group('di')}{m.group('num')}号", int(m.group("year"))
+
+
+def normalise_document_number(text: str) -> str | None:
+    found = find_document_number(text)
+    return found[0] if found else None
+
+
+_AREA = re.compile(r"(\d[\d,，]*(?:\.\d+)?)\s*(?:平方米|平米|㎡|m2|m²|平方)")
+
+
+def normalise_area(text: str) -> float | None:
+    """'8,460.25㎡' / '8460.25平方米' -> 8460.25."""
+    m = _AREA.search(nfkc(text).replace("m^2", "m2"))
+    if not m:
+        m = re.search(r"(\d[\d,，]*(?:\.\d+)?)", nfkc(text))
+        if not m:
+            return None
+    try:
+        return float(m.group(1).replace(",", "").replace("，", ""))
+    except ValueError:
+        return None
+
+
+def normalise_conclusion(text: str) -> str | None:
+    """'合格' / '不合格' (also 验收不合格, 不予通过, 同意通过消防验收)."""
+    flat = nfkc(text).replace(" ", "")
+    if re.search(r"不合格|不予通过|未通过|不同意", flat):
+        return "不合格"
+    if re.search(r"合格|同意通过|予以通过|通过验收", flat):
+        return "合格"
+    return None
+
+
+def normalise_phone(text: str) -> str | None:
+    """Digits and dashes: '0353－2021234' -> '0353-2021234'; None if fewer than 7 digits."""
+    flat = nfkc(text).replace("—", "-").replace("–", "-").replace("－", "-")
+    m = re.search(r"(?:\(?\d{3,4}\)?[-\s]?)?\d{7,8}(?:-\d{1,5})?|1[3-9]\d{9}|\d[\d-]{6,}\d", flat)
+    if not m:
+        return None
+    value = re.sub(r"^\((\d{3,4})\)\s*", r"\1-", m.group(0))  # (0351)7676045 -> 0351-7676045
+    value = re.sub(r"[()\s]", "", value)
+    return value if sum(c.isdigit() for c in value) >= 7 else None
+
+
+_ORG_TRAIL = re.compile(r"[（(][^）)]*(盖章|公章|章)[）)]$")
+
+
+def normalise_org(text: str) -> str | None:
+    """An organisation name: spaces removed, trailing '（盖章）' and punctuation dropped."""
+    flat = nfkc(text).replace(" ", "").replace("\u3000", "")
+    flat = _ORG_TRAIL.sub("", flat)
+    flat = flat.strip("：:;；,，。.、 \t")
+    flat = re.sub(r"[:：]$", "", flat)
+    return flat or None
+
+
+def normalise_person(text: str) -> str | None:
+    """A person's name: 2-4 CJK characters (or a short Latin name), spaces removed."""
+    flat = nfkc(text).replace(" ", "").replace("\u3000", "")
+    m = re.match(r"[\u4e00-\u9fa5·]{2,5}", flat)
+    if m:
+        name = m.group(0)
+        # a title following the name (校长, 同志) is not part of it
+        name = re.sub(r"(校长|院长|主任|书记|同志|先生|女士)$", "", name)
+        return name if len(name) >= 2 else None
+    return None
+
+
+def normalise_text(text: str) -> str | None:
+    flat = nfkc(text).strip().strip("：:;；,，。、 \t")
+    flat = re.sub(r"\s+", "", flat)
+    return flat or None
+
+
+def parse_count(text: str) -> int | None:
+    """'12' / '十二' / '１２' -> 12."""
+    return cn_to_int(text)
+
+
+NORMALISERS = {
+    "text": normalise_text,
+    "org": normalise_org,
+    "person": normalise_person,
+    "date": normalise_date,
+    "area_m2": normalise_area,
+    "conclusion": normalise_conclusion,
+    "phone": normalise_phone,
+    "count": parse_count,
+}

@@ -1,0 +1,284 @@
+"""One document through the pipeline, without Prefect or storage: read, OCR, seals, classify,
+extract, check, assemble the contract's `DocumentResult`.
+
+`intake inspect` calls this directly; the Prefect flow (flows/batch.py) wraps the same two
+steps (`read_document`, `analyse_document`) in tasks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any, Protocol
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+from checks.fields import check_fields
+from checks.seals import check_seals
+from classifiers.doc_type import classify_document
+from extractors.fields import extract_fields
+from extractors.load import ReadOptions, load_document
+from extractors.ocr import OcrOptions, PaddleOcrEngine
+from extractors.seals import SealOptions, SealReader
+from records.errors import InputError, IntakeError, LimitExceeded
+from records.models import (
+    DocumentResult,
+    Finding,
+    PageInfo,
+    PageText,
+    SealFinding,
+    SealResult,
+    SourceInfo,
+    derive_status,
+)
+from records.roster import RosterEntry
+from records.rules import RuleSet
+
+log = logging.getLogger(__name__)
+
+PIPELINE_VERSION = "0.1.0"
+# An embedded DOCX picture at least this long on its longer side is a scanned page to OCR.
+_PAGE_PICTURE_MIN_SIDE = 800
+
+
+class PipelineOptions(BaseModel):
+    """Options of every stage, built by flows/settings.py or the CLI."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    read: ReadOptions = Field(default_factory=ReadOptions)
+    ocr: OcrOptions = Field(default_factory=OcrOptions)
+    seals: SealOptions = Field(default_factory=SealOptions)
+
+
+@dataclass(frozen=True)
+class DocumentContext:
+    """Who submitted a document and in which batch."""
+
+    batch_id: str
+    key: str  # the source object's key, e.g. inbox/<batch>/<institution>/<file>
+    institution: str | None = None
+    roster_entry: RosterEntry | None = None
+
+
+@dataclass
+class ReadOutcome:
+    """What reading a file produced: text pages, page geometry, seals and their evidence crops."""
+
+    media_type: str
+    declared_media_type: str | None
+    pages: list[PageText]
+    page_infos: list[PageInfo]
+    seals: list[SealFinding]
+    seal_crops: list[bytes] = field(default_factory=list)  # PNG per seal, same order
+    failure: str | None = None  # set when the file could not be read at all
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _png(image: np.ndarray) -> bytes:
+    import cv2
+
+    ok, buf = cv2.imencode(".png", np.ascontiguousarray(image[:, :, ::-1]) if image.ndim == 3 else image)
+    return bytes(buf) if ok else b""
+
+
+class DocumentPipeline:
+    """Holds the loaded models (once per process) and runs documents through them."""
+
+    def __init__(self, options: PipelineOptions, rules: RuleSet) -> None:
+        self.options = options
+        self.rules = rules
+        self.ocr = PaddleOcrEngine(options.ocr)
+        self.seal_reader = SealReader(options.seals, self.ocr)
+
+    # ------------------------------------------------------------------ reading
+    def read_document(self, path: Path, *, declared_name: str) -> ReadOutcome:
+        """Read a file: text layer or OCR per page, seals on every page and picture.
+
+        An unreadable file gives a ReadOutcome with `failure` set (never an exception for
+        bad input); infrastructure problems (missing models) still raise.
+        """
+        try:
+            loaded = load_document(path, declared_name=declared_name, options=self.options.read)
+        except LimitExceeded as e:
+            return ReadOutcome("application/octet-stream", None, [], [], [], failure=f"超出限制（{e.limit}）：{e}")
+        except InputError as e:
+            return ReadOutcome("application/octet-stream", None, [], [], [], failure=str(e))
+        pages: list[PageText] = []
+        infos: list[PageInfo] = []
+        seals: list[SealFinding] = []
+        crops: list[bytes] = []
+        extra_pages: list[Any] = []
+        for lp in loaded.pages:
+            rotation = 0
+            if lp.text is not None:
+                text = lp.text
+            elif lp.image is not None:
+                text = self.ocr.read_page(lp.image, page_no=lp.page_no, dpi=lp.dpi)
+                rotation = text.rotation
+            else:
+                text = PageText(page_no=lp.page_no, width=lp.width, height=lp.height, dpi=lp.dpi, origin="ocr")
+            pages.append(text)
+            infos.append(PageInfo(page=lp.page_no, width=lp.width, height=lp.height, dpi=lp.dpi, rotation=rotation, origin=text.origin))
+            if lp.image is not None:
+                for sc in self.seal_reader.find_seals(lp.image, page_no=lp.page_no, dpi=lp.dpi):
+                    seals.append(sc.finding)
+                    crops.append(_png(sc.crop))
+            for pic in lp.pictures:
+                if max(pic.shape[:2]) >= _PAGE_PICTURE_MIN_SIDE:
+                    extra_pages.append(pic)
+                else:
+                    for sc in self.seal_reader.find_seals(pic, page_no=lp.page_no, dpi=None):
+                        seals.append(sc.finding)
+                        crops.append(_png(sc.crop))
+        # Scanned pages pasted into a Word file are read as pages after the body.
+        for pic in extra_pages:
+            page_no = len(pages) + 1
+            h, w = pic.shape[:2]
+            text = self.ocr.read_page(pic, page_no=page_no, dpi=None)
+            pages.append(text)
+            infos.append(PageInfo(page=page_no, width=w, height=h, dpi=None, rotation=text.rotation, origin="ocr"))
+            for sc in self.seal_reader.find_seals(pic, page_no=page_no, dpi=None):
+                seals.append(sc.finding)
+                crops.append(_png(sc.crop))
+        return ReadOutcome(loaded.media_type, loaded.declared_media_type, pages, infos, seals, crops)
+
+    # ------------------------------------------------------------------ analysis
+    def analyse_document(
+        self,
+        outcome: ReadOutcome,
+        ctx: DocumentContext,
+        *,
+        document_id: str,
+        size: int,
+        crop_keys: list[str] | None = None,
+    ) -> DocumentResult:
+        """Classify, extract, check and assemble the result of one read document."""
+        return analyse(outcome, ctx, self.rules, document_id=document_id, size=size, crop_keys=crop_keys)
+
+
+def analyse(
+    outcome: ReadOutcome,
+    ctx: DocumentContext,
+    rules: RuleSet,
+    *,
+    document_id: str,
+    size: int,
+    crop_keys: list[str] | None = None,
+) -> DocumentResult:
+    """The pure part: classification, fields, checks and the DocumentResult."""
+    campaign = rules.campaign
+    source = SourceInfo(key=ctx.key, sha256=document_id, media_type=outcome.media_type, bytes=size,
+                        pages=len(outcome.page_infos), institution=ctx.institution)
+    findings: list[Finding] = []
+    if outcome.declared_media_type and outcome.declared_media_type != outcome.media_type:
+        findings.append(Finding(code="media_type_mismatch", severity=campaign.severity_of("media_type_mismatch"),
+                                message=f"文件名表明为 {outcome.declared_media_type}，实际内容为 {outcome.media_type}"))
+    if outcome.failure is not None:
+        findings.append(Finding(code="unreadable", severity="error", message=f"无法读取文件：{outcome.failure}"))
+        return DocumentResult(document_id=document_id, batch_id=ctx.batch_id, source=source, pages=outcome.page_infos,
+                              status="failed", doc_type="unknown", doc_type_confidence=0.0, findings=findings,
+                              pipeline_version=PIPELINE_VERSION)
+    text = "\n".join(p.text for p in outcome.pages)
+    cls = classify_document(text, rules.doctypes)
+    fields = extract_fields(outcome.pages, rules.doctypes[cls.doc_type]) if cls.doc_type in rules.doctypes else {}
+    if cls.doc_type == "unknown":
+        what = "空白页或无可识别文字" if not text.strip() else "不是消防验收合格证明或自查报告"
+        findings.append(Finding(code="unknown_doc_type", severity=campaign.severity_of("unknown_doc_type"),
+                                message=f"无法识别文件类型（{what}），请人工确认"))
+    findings.extend(check_fields(cls.doc_type, fields, campaign, institution=ctx.institution))
+
+    # Seals: who should have stamped this document, and did they?
+    roles: list[str | None] = [None] * len(outcome.seals)
+    ctype = campaign.doc_types.get(cls.doc_type)
+    if cls.doc_type in rules.doctypes:
+        required = list(ctype.required_seals) if ctype and ctype.required_seals is not None else list(rules.doctypes[cls.doc_type].seals.required)
+        expected = _expected_seal_names(cls.doc_type, fields, ctx)
+        roles, seal_findings = check_seals(list(outcome.seals), required_roles=required, expected=expected)
+        findings.extend(f.model_copy(update={"severity": campaign.severity_of(f.code)}) for f in seal_findings)
+    seals = [
+        SealResult(page=s.page_no, bbox=s.bbox, shape=s.shape, text=s.text, text_confidence=s.text_confidence,
+                   matches=role, sub_text=s.sub_text, partial=s.partial,  # type: ignore[arg-type]
+                   crop_key=(crop_keys[i] if crop_keys and i < len(crop_keys) else None))
+        for i, (s, role) in enumerate(zip(outcome.seals, roles, strict=False))
+    ]
+    return DocumentResult(document_id=document_id, batch_id=ctx.batch_id, source=source, pages=outcome.page_infos,
+                          status=derive_status(findings), doc_type=cls.doc_type, doc_type_confidence=cls.score,
+                          fields=fields, seals=seals, findings=findings, pipeline_version=PIPELINE_VERSION)
+
+
+def _expected_seal_names(doc_type: str, fields: dict[str, Any], ctx: DocumentContext) -> dict[str, str | None]:
+    def val(key: str) -> str | None:
+        v = fields.get(key)
+        return str(v.value) if v is not None else None
+
+    if doc_type == "fire_acceptance_certificate":
+        return {"issuing_authority": val("issuing_authority"),
+                "sponsor": ctx.roster_entry.sponsor if ctx.roster_entry else None}
+    return {"institution_name": ctx.institution or val("institution_name")}
+
+
+def failed_result(ctx: DocumentContext, *, document_id: str, size: int, reason: str) -> DocumentResult:
+    """A `failed` result for a document the pipeline could not process (crash, timeout, limit)."""
+    return DocumentResult(
+        document_id=document_id, batch_id=ctx.batch_id,
+        source=SourceInfo(key=ctx.key, sha256=document_id, media_type="application/octet-stream", bytes=size, pages=0,
+                          institution=ctx.institution),
+        status="failed", doc_type="unknown", doc_type_confidence=0.0,
+        findings=[Finding(code="unreadable", severity="error", message=reason)], pipeline_version=PIPELINE_VERSION,
+    )
+
+
+def institution_from_path(relative: str) -> str | None:
+    """The institution folder of a path relative to the batch folder (None for a top-level file)."""
+    parts = PurePosixPath(relative).parts
+    return parts[0] if len(parts) > 1 else None
+
+
+class Reader(Protocol):
+    """Something that reads a file into a ReadOutcome: in-process, or in an isolated worker."""
+
+    def read(self, path: Path, *, declared_name: str, timeout: float) -> ReadOutcome: ...
+
+
+class InProcessReader:
+    """Reads in this process (no time limit): for tests of the stages and for debugging."""
+
+    def __init__(self, pipeline: DocumentPipeline) -> None:
+        self.pipeline = pipeline
+
+    def read(self, path: Path, *, declared_name: str, timeout: float) -> ReadOutcome:
+        return self.pipeline.read_document(path, declared_name=declared_name)
+
+
+def read_or_fail(reader: Reader, path: Path, ctx: DocumentContext, *, document_id: str, size: int,
+                 timeout: float) -> ReadOutcome | DocumentResult:
+    """Read a file; a file that cannot be read, times out or kills its worker becomes a
+    `failed` DocumentResult (with the reason) instead of an exception."""
+    try:
+        return reader.read(path, declared_name=PurePosixPath(ctx.key).name, timeout=timeout)
+    except IntakeError as e:
+        if e.retryable:
+            raise
+        return failed_result(ctx, document_id=document_id, size=size, reason=f"无法处理：{e}")
+
+
+def process_file(reader: Reader, rules: RuleSet, path: Path, ctx: DocumentContext, *,
+                 timeout: float = 300.0) -> tuple[DocumentResult, list[bytes]]:
+    """Read and analyse one local file; bad input becomes a `failed` result, never an exception."""
+    document_id = sha256_file(path)
+    size = path.stat().st_size
+    outcome = read_or_fail(reader, path, ctx, document_id=document_id, size=size, timeout=timeout)
+    if isinstance(outcome, DocumentResult):
+        return outcome, []
+    return analyse(outcome, ctx, rules, document_id=document_id, size=size), outcome.seal_crops

@@ -1,0 +1,205 @@
+"""The shape of the rule files under rules/ (data only) and their loader.
+
+`rules/doctypes/<doc_type>.yml` says how to recognise a document type and read its fields;
+`rules/campaigns/<campaign>.yml` says what a campaign demands (deadlines, required fields and
+seals, severities). Both are validated here at load time; a malformed file raises `RuleError`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from records.errors import RuleError
+from records.models import AREA_CODES, DOC_TYPES, FINDING_CODES, INSTITUTION_CATEGORIES
+
+PARSERS = ("label", "document_number", "foot_date", "areas", "count", "category")
+FALLBACKS = ("foot_org", "addressee", "project_in_prose", "conclusion_in_prose", "title_org")
+NORMALISERS = ("text", "org", "person", "date", "area_m2", "conclusion", "phone", "count")
+SEAL_ROLES = ("issuing_authority", "institution_name", "sponsor")
+
+
+class _Rule(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+def _compiles(pattern: str) -> str:
+    try:
+        re.compile(pattern)
+    except re.error as e:
+        raise ValueError(f"bad regex {pattern!r}: {e}") from e
+    return pattern
+
+
+class Evidence(_Rule):
+    pattern: str
+    weight: float = Field(gt=0)
+    # "head": only the first characters of the document (title, 文号, addressee), where a
+    # document says what it is; "all": anywhere (a report may mention a licence in its body).
+    scope: Literal["all", "head"] = "all"
+
+    _c = field_validator("pattern")(classmethod(lambda cls, v: _compiles(v)))
+
+
+class FieldRule(_Rule):
+    parser: Literal["label", "document_number", "foot_date", "areas", "count", "category"]
+    labels: list[str] = Field(default_factory=list)
+    patterns: list[str] = Field(default_factory=list)
+    all_done_patterns: list[str] = Field(default_factory=list)
+    fallback: Literal["foot_org", "addressee", "project_in_prose", "conclusion_in_prose", "title_org"] | None = None
+    normaliser: Literal["text", "org", "person", "date", "area_m2", "conclusion", "phone", "count"] = "text"
+    required: bool = False
+
+    @field_validator("patterns", "all_done_patterns")
+    @classmethod
+    def _patterns_compile(cls, v: list[str]) -> list[str]:
+        return [_compiles(p) for p in v]
+
+
+class SealRule(_Rule):
+    required: list[Literal["issuing_authority", "institution_name", "sponsor"]] = Field(default_factory=list)
+    pages: Literal["first", "any"] = "any"
+
+
+class DocTypeRules(_Rule):
+    doc_type: Literal["fire_acceptance_certificate", "self_inspection_report"]
+    name_zh: str
+    priority: int = 0
+    keywords: list[Evidence]
+    exclude_keywords: list[Evidence] = Field(default_factory=list)
+    min_score: float = Field(gt=0)
+    head_chars: int = Field(default=120, ge=20, description="how many leading characters count as the head")
+    confidence_half: float = Field(default=3.0, gt=0)
+    fields: dict[str, FieldRule]
+    areas: dict[str, list[str]] = Field(default_factory=dict)
+    seals: SealRule = SealRule()
+
+    @field_validator("areas")
+    @classmethod
+    def _known_areas(cls, v: dict[str, list[str]]) -> dict[str, list[str]]:
+        unknown = set(v) - set(AREA_CODES)
+        if unknown:
+            raise ValueError(f"unknown area codes {sorted(unknown)}; known: {AREA_CODES}")
+        return v
+
+
+class CampaignDocType(_Rule):
+    deadline: dt.date | None = None
+    deadline_field: str | None = None
+    required_fields: list[str] = Field(default_factory=list)
+    required_seals: list[Literal["issuing_authority", "institution_name", "sponsor"]] | None = None
+    institution_field: str | None = None
+    passing_conclusion: str | None = None
+    check_number_year: bool = False
+    required_areas: list[str] = Field(default_factory=list)
+
+    @field_validator("required_areas")
+    @classmethod
+    def _areas(cls, v: list[str]) -> list[str]:
+        bad = [a for a in v if a not in AREA_CODES]
+        if bad:
+            raise ValueError(f"unknown area codes {bad}")
+        return v
+
+
+class Campaign(_Rule):
+    campaign: str
+    title: str
+    notice: str | None = None
+    doc_types: dict[str, CampaignDocType]
+    required_doc_types: dict[str, list[str]] = Field(default_factory=dict)
+    severity: dict[str, Literal["error", "warning", "info"]]
+    low_confidence_below: float = Field(default=0.6, ge=0, le=1)
+
+    @field_validator("severity")
+    @classmethod
+    def _codes(cls, v: dict[str, str]) -> dict[str, str]:
+        bad = [c for c in v if c not in FINDING_CODES]
+        if bad:
+            raise ValueError(f"unknown finding codes {bad}; the vocabulary is {FINDING_CODES}")
+        return v
+
+    @field_validator("doc_types")
+    @classmethod
+    def _types(cls, v: dict[str, CampaignDocType]) -> dict[str, CampaignDocType]:
+        bad = [t for t in v if t not in DOC_TYPES]
+        if bad:
+            raise ValueError(f"unknown doc types {bad}")
+        return v
+
+    @field_validator("required_doc_types")
+    @classmethod
+    def _cats(cls, v: dict[str, list[str]]) -> dict[str, list[str]]:
+        bad = [c for c in v if c not in INSTITUTION_CATEGORIES]
+        if bad:
+            raise ValueError(f"unknown institution categories {bad}")
+        return v
+
+    def severity_of(self, code: str) -> Literal["error", "warning", "info"]:
+        return self.severity.get(code, "warning")
+
+
+class RuleSet(_Rule):
+    doctypes: dict[str, DocTypeRules]
+    campaign: Campaign
+
+
+def _load_yaml(path: Path) -> object:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as e:
+        raise RuleError(f"cannot read rule file {path}: {e}") from e
+
+
+def load_doctype(path: Path) -> DocTypeRules:
+    """Load and validate one rules/doctypes/*.yml file. Raises RuleError."""
+    try:
+        rules = DocTypeRules.model_validate(_load_yaml(path))
+    except ValidationError as e:
+        raise RuleError(f"{path}: {e}") from e
+    if path.stem != rules.doc_type:
+        raise RuleError(f"{path}: doc_type {rules.doc_type!r} must match the file name")
+    return rules
+
+
+def load_campaign(path: Path) -> Campaign:
+    """Load and validate a rules/campaigns/*.yml file. Raises RuleError."""
+    try:
+        return Campaign.model_validate(_load_yaml(path))
+    except ValidationError as e:
+        raise RuleError(f"{path}: {e}") from e
+
+
+def load_rules(rules_dir: Path, campaign: str | Path) -> RuleSet:
+    """Load every doctype under `rules_dir/doctypes` and one campaign (a name or a file path)."""
+    doc_dir = rules_dir / "doctypes"
+    if not doc_dir.is_dir():
+        raise RuleError(f"no rules directory at {doc_dir}")
+    doctypes = {}
+    for p in sorted(doc_dir.glob("*.yml")):
+        if p.name.startswith("_"):
+            continue
+        r = load_doctype(p)
+        doctypes[r.doc_type] = r
+    cpath = Path(campaign)
+    if not cpath.suffix:
+        cpath = rules_dir / "campaigns" / f"{campaign}.yml"
+    if not cpath.is_file():
+        raise RuleError(f"campaign file {cpath} not found")
+    camp = load_campaign(cpath)
+    for t, ct in camp.doc_types.items():
+        if t in doctypes:
+            unknown = [f for f in ct.required_fields if f not in doctypes[t].fields]
+            if unknown:
+                raise RuleError(f"{cpath}: {t} requires fields {unknown} that rules/doctypes/{t}.yml does not define")
+    return RuleSet(doctypes=doctypes, campaign=camp)
+
+
+def default_rules_dir() -> Path:
+    """The rules/ folder of this checkout."""
+    return Path(__file__).resolve().parent.parent / "rules"

@@ -1,0 +1,256 @@
+"""judge_seal / check_seals: which role a seal fills, and the seal findings (no models)."""
+
+from __future__ import annotations
+
+import pytest
+
+from checks.seals import canonical_org, check_seals, judge_seal, name_similarity
+from records.models import SealFinding
+
+SCHOOL = "阳泉市第一技工学校"
+SPONSOR = "山西焦煤集团有限责任公司"
+AUTHORITY = "阳泉市住房和城乡建设局"
+
+
+def seal(text: str | None, *, shape: str = "round", sub_text: str | None = None, partial: bool = False, page: int = 1) -> SealFinding:
+    return SealFinding(page_no=page, bbox=[10, 10, 300, 300], shape=shape, text=text, sub_text=sub_text, partial=partial,
+                       text_confidence=0.95 if text else 0.0)
+
+
+EXPECTED = {"issuing_authority": AUTHORITY, "institution_name": SCHOOL, "sponsor": SPONSOR}
+
+
+# ------------------------------------------------------------------ judge_seal
+
+
+@pytest.mark.parametrize(
+    ("text", "role"),
+    [
+        (AUTHORITY, "issuing_authority"),
+        (SCHOOL, "institution_name"),
+        (SPONSOR, "sponsor"),
+        ("山西省阳泉市第一技工学校", "institution_name"),  # province prefix on the seal only
+        ("阳泉第一技工学校", "institution_name"),  # 市 left out
+        ("阳泉市住房和城乡建设局消防验收专用章", "issuing_authority"),  # the authority's own special seal
+        ("阳泉市住建局", "issuing_authority"),  # official short form
+        ("山西焦煤集团有限公司", "sponsor"),  # 有限公司 for 有限责任公司
+    ],
+)
+def test_matches_names_and_official_variants(text: str, role: str) -> None:
+    got, sim = judge_seal(seal(text), EXPECTED)
+    assert got == role
+    assert sim >= 0.9
+
+
+def test_short_forms_of_prefecture_and_bureau() -> None:
+    expected = {"issuing_authority": "恩施土家族苗族自治州人力资源和社会保障局"}
+    assert judge_seal(seal("恩施州人社局"), expected)[0] == "issuing_authority"
+    assert canonical_org("恩施土家族苗族自治州人力资源和社会保障局") == canonical_org("恩施州人社局")
+
+
+def test_province_on_the_roster_name_only() -> None:
+    assert judge_seal(seal("人力资源和社会保障厅"), {"issuing_authority": "山西省人力资源和社会保障厅"})[0] == "issuing_authority"
+
+
+@pytest.mark.parametrize(
+    "reading",
+    [
+        "阳泉市住房和城乡建没局",  # one glyph misread
+        "阳泉市住房和城乡建设",  # last glyph lost
+        "长治市屯留区住房和城乡建设局".replace("长治市屯留区", "阳泉市"),  # sanity: identical
+        "阳泉市佳房和城乡建设局",
+    ],
+)
+def test_tolerates_ocr_slips(reading: str) -> None:
+    role, sim = judge_seal(seal(reading), EXPECTED)
+    assert role == "issuing_authority"
+    assert 0.75 <= sim <= 1.0
+
+
+def test_slip_inside_a_long_form_still_matches() -> None:
+    # 人力资源和社公保障局: the short-form rewrite cannot apply to the reading; raw comparison does.
+    expected = {"sponsor": "吕梁市人力资源和社会保障局"}
+    assert judge_seal(seal("吕梁市人力资源和社公保障局"), expected)[0] == "sponsor"
+
+
+@pytest.mark.parametrize(
+    ("text", "sub_text"),
+    [
+        (f"{SCHOOL}工会委员会", None),  # the trade union
+        (f"{SCHOOL}工会", None),
+        (f"中共{SCHOOL}委员会", None),  # the party committee
+        (f"{SCHOOL}党支部", None),
+        (f"{SCHOOL}安全生产委员会办公室", None),  # a committee office: another body
+        (SCHOOL, "财务专用章"),  # the finance seal
+        (f"{SCHOOL}财务专用章", None),
+        (SCHOOL, "合同专用章"),
+        (f"{SCHOOL}教务处", None),  # a department: another body
+    ],
+)
+def test_other_bodies_with_the_same_name_do_not_match(text: str, sub_text: str | None) -> None:
+    assert judge_seal(seal(text, sub_text=sub_text), EXPECTED)[0] is None
+
+
+def test_authority_special_seal_counts_only_for_the_authority() -> None:
+    s = seal(AUTHORITY, sub_text="消防验收专用章")
+    assert judge_seal(s, EXPECTED)[0] == "issuing_authority"
+    assert judge_seal(seal(SCHOOL, sub_text="消防验收专用章"), {"institution_name": SCHOOL})[0] is None
+    assert judge_seal(seal(AUTHORITY, sub_text="行政审批专用章"), EXPECTED)[0] == "issuing_authority"
+
+
+@pytest.mark.parametrize(
+    ("reading", "name"),
+    [
+        ("太原市第二技工学校", "太原市第一技工学校"),  # one glyph apart, but a number: another school
+        ("阳泉市交通技工学校", "阳泉市建筑技工学校"),  # two glyphs of eight: another school
+        ("河北省人力资源和社会保障厅", "山西省人力资源和社会保障厅"),  # another province
+        ("晋中市住房和城乡建设局", AUTHORITY),
+    ],
+)
+def test_similar_names_of_other_bodies_do_not_match(reading: str, name: str) -> None:
+    assert name_similarity(reading, name, "institution_name") < 0.75
+
+
+def test_square_personal_seal_never_matches() -> None:
+    assert judge_seal(seal(SCHOOL, shape="square"), EXPECTED) == (None, 0.0)
+    assert judge_seal(seal("王書文印", shape="square"), EXPECTED) == (None, 0.0)
+
+
+def test_unreadable_seal_matches_nothing() -> None:
+    assert judge_seal(seal(None), EXPECTED) == (None, 0.0)
+
+
+def test_traditional_glyphs_from_ocr_still_match() -> None:
+    assert judge_seal(seal("阳泉市第一技工學校"), EXPECTED)[0] == "institution_name"
+
+
+# ------------------------------------------------------------------ check_seals
+
+
+def test_certificate_with_both_seals_passes() -> None:
+    roles, findings = check_seals([seal(AUTHORITY), seal(SPONSOR)], required_roles=["issuing_authority", "sponsor"], expected=EXPECTED)
+    assert roles == ["issuing_authority", "sponsor"]
+    assert findings == []
+
+
+def test_missing_sponsor_seal_names_who_should_have_stamped() -> None:
+    roles, findings = check_seals([seal(AUTHORITY)], required_roles=["issuing_authority", "sponsor"], expected=EXPECTED)
+    assert roles == ["issuing_authority"]
+    assert [(f.code, f.severity, f.field) for f in findings] == [("missing_seal", "error", None)]
+    assert findings[0].message == f"缺少举办单位公章（应为：{SPONSOR}）"
+
+
+def test_missing_seal_with_unknown_name() -> None:
+    _, findings = check_seals([], required_roles=["issuing_authority"], expected={"issuing_authority": None})
+    assert [f.code for f in findings] == ["missing_seal"]
+    assert findings[0].message == "缺少发证机关印章"
+
+
+def test_trade_union_seal_is_a_mismatch() -> None:
+    union = f"{SCHOOL}工会委员会"
+    roles, findings = check_seals([seal(union, page=2)], required_roles=["institution_name"], expected=EXPECTED)
+    assert roles == [None]
+    assert [(f.code, f.severity, f.page) for f in findings] == [("seal_mismatch", "error", 2)]
+    assert f"公章文字为“{union}”，与应盖章单位“{SCHOOL}”不符" in findings[0].message
+
+
+def test_finance_seal_is_a_mismatch() -> None:
+    roles, findings = check_seals([seal(SCHOOL, sub_text="财务专用章")], required_roles=["institution_name"], expected=EXPECTED)
+    assert roles == [None]
+    assert [f.code for f in findings] == ["seal_mismatch"]
+    assert "财务专用章" in findings[0].message
+
+
+def test_own_seal_on_the_copy_instead_of_the_sponsors_is_a_mismatch() -> None:
+    roles, findings = check_seals([seal(AUTHORITY), seal(SCHOOL)], required_roles=["issuing_authority", "sponsor"], expected=EXPECTED)
+    assert roles == ["issuing_authority", "institution_name"]
+    assert [f.code for f in findings] == ["seal_mismatch"]
+    assert SCHOOL in findings[0].message and SPONSOR in findings[0].message
+
+
+def test_personal_seal_alone_is_a_missing_seal() -> None:
+    roles, findings = check_seals([seal("王書文印", shape="square")], required_roles=["institution_name"], expected=EXPECTED)
+    assert roles == [None]
+    assert [f.code for f in findings] == ["missing_seal"]
+
+
+def test_personal_seal_next_to_the_right_seal_is_harmless() -> None:
+    roles, findings = check_seals([seal(SCHOOL), seal("王書文印", shape="square")], required_roles=["institution_name"], expected=EXPECTED)
+    assert roles == ["institution_name", None]
+    assert findings == []
+
+
+def test_unknown_name_is_filled_by_any_organisation_seal() -> None:
+    roles, findings = check_seals([seal("晋中市住房和城乡建设局"), seal(SPONSOR)], required_roles=["issuing_authority", "sponsor"],
+                                  expected={"issuing_authority": None, "sponsor": SPONSOR})
+    assert roles == ["issuing_authority", "sponsor"]
+    assert findings == []
+
+
+def test_unknown_names_take_one_seal_each_authority_first() -> None:
+    roles, findings = check_seals([seal(SPONSOR), seal(AUTHORITY)], required_roles=["issuing_authority", "sponsor"],
+                                  expected={"issuing_authority": None, "sponsor": None})
+    assert roles == ["sponsor", "issuing_authority"]
+    assert findings == []
+    roles, findings = check_seals([seal(AUTHORITY)], required_roles=["issuing_authority", "sponsor"],
+                                  expected={"issuing_authority": None, "sponsor": None})
+    assert roles == ["issuing_authority"]
+    assert [f.code for f in findings] == ["missing_seal"]
+
+
+def test_unknown_name_is_not_filled_by_a_union_or_unreadable_seal() -> None:
+    _, findings = check_seals([seal(f"{SCHOOL}工会委员会")], required_roles=["institution_name"], expected={"institution_name": None})
+    assert [f.code for f in findings] == ["seal_mismatch"]
+    _, findings = check_seals([seal(None)], required_roles=["institution_name"], expected={"institution_name": None})
+    assert [f.code for f in findings] == ["seal_mismatch"]  # an organisation seal is there, but says nothing legible
+
+
+def test_partial_seal_that_reads_clearly_still_counts() -> None:
+    roles, findings = check_seals([seal(SCHOOL, partial=True)], required_roles=["institution_name"], expected=EXPECTED)
+    assert roles == ["institution_name"]
+    assert findings == []
+
+
+def test_partial_seal_with_half_the_name_is_a_partial_warning() -> None:
+    roles, findings = check_seals([seal("阳泉市第一技", partial=True, page=3)], required_roles=["institution_name"], expected=EXPECTED)
+    assert roles == ["institution_name"]  # it names the school, but cannot be confirmed
+    assert [(f.code, f.severity, f.page) for f in findings] == [("seal_partial", "warning", 3)]
+
+
+def test_unreadable_partial_seal_is_a_partial_warning() -> None:
+    roles, findings = check_seals([seal(None, partial=True)], required_roles=["institution_name"], expected=EXPECTED)
+    assert roles == [None]
+    assert [f.code for f in findings] == ["seal_partial"]
+
+
+def test_partial_seal_does_not_hide_a_complete_one() -> None:
+    roles, findings = check_seals([seal(None, partial=True), seal(SCHOOL)], required_roles=["institution_name"], expected=EXPECTED)
+    assert roles == [None, "institution_name"]
+    assert findings == []
+
+
+def test_several_seals_may_fill_one_role() -> None:
+    roles, findings = check_seals([seal(SCHOOL), seal(SCHOOL, page=2)], required_roles=["institution_name"], expected=EXPECTED)
+    assert roles == ["institution_name", "institution_name"]
+    assert findings == []
+
+
+def test_findings_validate_against_the_contract() -> None:
+    from records.models import Finding
+
+    _, findings = check_seals([seal(f"{SCHOOL}工会委员会")], required_roles=["institution_name", "sponsor"], expected=EXPECTED)
+    for f in findings:
+        assert isinstance(f, Finding)
+        assert f.field is None
+    assert {f.code for f in findings} == {"seal_mismatch"}
+
+
+def test_snap_to_names_corrects_slips_only() -> None:
+    from checks.seals import snap_to_names
+
+    names = ["长治市住房和城乡建设局", "长治市人力资源和社会保障局", "太原市第一技工学校"]
+    assert snap_to_names("长治市售房和城乡建设局", names) == ("长治市住房和城乡建设局", 0.9091)
+    assert snap_to_names("太原市第二技工学校", names) == ("太原市第二技工学校", 0.0)  # a number: another school
+    assert snap_to_names("长治市住房和城乡建设局工会委员会", names)[1] == 0.0
+    assert snap_to_names("晋中市住房和城乡建设局", names) == ("晋中市住房和城乡建设局", 0.0)  # another city
+    assert snap_to_names(None, names) == (None, 0.0)

@@ -1,0 +1,168 @@
+"""Seal detection on drawn pages (no OCR): what is a seal, where, which shape, and what is not."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from seal_art import SealArtist, SealSpec
+
+from extractors.seals import SealOptions, SealReader
+
+
+def iou(a: list[float], b: list[float]) -> float:
+    x0, y0, x1, y1 = max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), min(a[3], b[3])
+    inter = max(0.0, x1 - x0) * max(0.0, y1 - y0)
+    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
+    return inter / union if union else 0.0
+
+
+def drawn_box(artist: SealArtist, spec: SealSpec, center: tuple[int, int], page: np.ndarray) -> list[float]:
+    """The seal's outline box on the page (clipped), from the drawing parameters."""
+    w = artist.px(spec.diameter_mm)
+    h = artist.px(spec.height_mm) if spec.shape == "oval" and spec.height_mm else w
+    H, W = page.shape[:2]
+    x0, y0 = center[0] - w / 2, center[1] - h / 2
+    return [max(0.0, x0), max(0.0, y0), min(float(W), x0 + w), min(float(H), y0 + h)]
+
+
+def find(detector: SealReader, page: np.ndarray, dpi: int | None = 200):  # type: ignore[no-untyped-def]
+    return [c.finding for c in detector.find_seals(page, page_no=1, dpi=dpi)]
+
+
+def test_round_seal_on_a_text_page(artist: SealArtist, detector: SealReader) -> None:
+    spec = SealSpec(name="阳泉市住房和城乡建设局", sub_text="消防验收专用章", code="1403000012345")
+    page = artist.stamped_page([(spec, (1200, 1900))])
+    seals = find(detector, page)
+    assert len(seals) == 1
+    s = seals[0]
+    assert (s.shape, s.color, s.partial, s.page_no) == ("round", "red", False, 1)
+    assert iou(s.bbox, drawn_box(artist, spec, (1200, 1900), page)) > 0.85
+    assert s.score >= 0.8
+
+
+def test_oval_seal(artist: SealArtist, detector: SealReader) -> None:
+    spec = SealSpec(name="山西焦煤集团有限责任公司", shape="oval", diameter_mm=42, height_mm=30, font="sans")
+    page = artist.stamped_page([(spec, (500, 1000))])
+    seals = find(detector, page)
+    assert [s.shape for s in seals] == ["oval"]
+    assert iou(seals[0].bbox, drawn_box(artist, spec, (500, 1000), page)) > 0.8
+
+
+def test_faded_orange_turned_seal(artist: SealArtist, detector: SealReader) -> None:
+    spec = SealSpec(name="太原市第一技工学校", fade=0.6, color=(232, 96, 70), rotation_deg=12)
+    page = artist.stamped_page([(spec, (800, 700))])
+    seals = find(detector, page)
+    assert len(seals) == 1
+    assert iou(seals[0].bbox, drawn_box(artist, spec, (800, 700), page)) > 0.8
+
+
+def test_seal_over_dense_text(artist: SealArtist, detector: SealReader) -> None:
+    spec = SealSpec(name="阳泉市职业技能鉴定中心", font="sans")
+    page = artist.stamped_page([(spec, (700, 520))])  # right over the paragraph
+    seals = find(detector, page)
+    assert len(seals) == 1 and seals[0].shape == "round"
+
+
+def test_two_seals(artist: SealArtist, detector: SealReader) -> None:
+    a, b = SealSpec(name="太原市第一技工学校"), SealSpec(name="山西省人力资源和社会保障厅", font="kai")
+    page = artist.stamped_page([(a, (500, 1800)), (b, (1150, 1850))])
+    seals = find(detector, page)
+    assert len(seals) == 2
+    assert iou(seals[0].bbox, drawn_box(artist, a, (500, 1800), page)) > 0.8
+    assert iou(seals[1].bbox, drawn_box(artist, b, (1150, 1850), page)) > 0.8
+
+
+def test_touching_seals_are_two(artist: SealArtist, detector: SealReader) -> None:
+    a, b = SealSpec(name="长治技师学院"), SealSpec(name="长治市人力资源和社会保障局")
+    d = artist.px(42)
+    page = artist.stamped_page([(a, (600, 1900)), (b, (600 + d - 4, 1910))])
+    assert len(find(detector, page)) == 2
+
+
+def test_seal_half_off_the_page_is_partial(artist: SealArtist, detector: SealReader) -> None:
+    spec = SealSpec(name="阳泉市第二技工学校")
+    page = artist.stamped_page([(spec, (1600, 1200))])  # about a third hangs over the right edge
+    seals = find(detector, page)
+    assert len(seals) == 1
+    s = seals[0]
+    assert s.partial is True
+    assert s.bbox[2] <= page.shape[1]
+    assert iou(s.bbox, drawn_box(artist, spec, (1600, 1200), page)) > 0.8
+
+
+def test_seal_cut_at_the_bottom_edge_is_partial(artist: SealArtist, detector: SealReader) -> None:
+    page = artist.stamped_page([(SealSpec(name="阳泉市城区人力资源和社会保障局"), (800, 2339 - 60))])
+    seals = find(detector, page)
+    assert [s.partial for s in seals] == [True]
+
+
+def test_red_header_document_without_seal_has_none(artist: SealArtist, detector: SealReader) -> None:
+    """红头文件: red 文件 header, red rule with a star, red title, red table rules, a filled
+    red emblem-like disc and red handwriting (with a loop): none of it is a seal."""
+    assert find(detector, artist.red_header_page()) == []
+
+
+def test_plain_text_pages_have_none(artist: SealArtist, detector: SealReader) -> None:
+    assert find(detector, artist.stamped_page([])) == []
+    assert find(detector, artist.stamped_page([], grey=True)) == []
+
+
+def test_square_personal_seal(artist: SealArtist, detector: SealReader) -> None:
+    spec = SealSpec(name="王書文", shape="square", diameter_mm=18, font="kai")
+    page = artist.stamped_page([(spec, (1300, 2000))])
+    seals = find(detector, page)
+    assert [s.shape for s in seals] == ["square"]
+    assert iou(seals[0].bbox, drawn_box(artist, spec, (1300, 2000), page)) > 0.75
+
+
+def test_grey_seal_on_a_greyscale_scan(artist: SealArtist, detector: SealReader) -> None:
+    spec = SealSpec(name="阳泉市住房和城乡建设局")
+    page = artist.stamped_page([(spec, (1200, 1900))], grey=True)
+    seals = find(detector, page)
+    assert [(s.shape, s.color) for s in seals] == [("round", "grey")]
+    assert iou(seals[0].bbox, drawn_box(artist, spec, (1200, 1900), page)) > 0.8
+
+
+def test_camera_dpi_of_72_is_not_trusted(artist: SealArtist, detector: SealReader) -> None:
+    # Phones write 72 dpi into every photo: a 1654 px wide page at 72 dpi would be 58 cm wide.
+    page = artist.stamped_page([(SealSpec(name="太原市第一技工学校"), (800, 1600))])
+    assert len(find(detector, page, dpi=72)) == 1
+
+
+def test_unknown_dpi_on_an_a4_page(artist: SealArtist, detector: SealReader) -> None:
+    page = artist.stamped_page([(SealSpec(name="太原市第一技工学校"), (800, 1600))])
+    assert len(find(detector, page, dpi=None)) == 1
+
+
+def test_seal_picture_of_unknown_scale(artist: SealArtist, detector: SealReader) -> None:
+    # An embedded picture (a DOCX floating seal): the seal fills it.
+    crop = artist.seal_crop(SealSpec(name="山西省职业技能鉴定指导中心"))
+    seals = find(detector, crop, dpi=None)
+    assert len(seals) == 1 and seals[0].shape == "round" and not seals[0].partial
+
+
+def test_disabled_reader_finds_nothing(artist: SealArtist) -> None:
+    page = artist.stamped_page([(SealSpec(), (800, 1600))])
+    assert SealReader(SealOptions(enabled=False)).find_seals(page, page_no=1, dpi=200) == []
+
+
+def test_crop_and_reading_order(artist: SealArtist, detector: SealReader) -> None:
+    page = artist.stamped_page([(SealSpec(name="太原市第一技工学校"), (1100, 1900)), (SealSpec(name="太原市教育局"), (500, 600))])
+    found = detector.find_seals(page, page_no=4, dpi=200)
+    assert [c.finding.page_no for c in found] == [4, 4]
+    assert found[0].finding.bbox[1] < found[1].finding.bbox[1]  # top to bottom
+    for c in found:
+        assert c.crop.ndim == 3 and c.crop.dtype == np.uint8
+        assert c.crop.shape[0] >= 300 and c.crop.shape[1] >= 300
+        assert c.strip is None  # nothing read without OCR
+        assert c.finding.text is None
+
+
+@pytest.mark.parametrize("dpi", [150, 300])
+def test_other_scan_resolutions(dpi: int, detector: SealReader) -> None:
+    art = SealArtist(dpi=dpi, seed=5)
+    spec = SealSpec(name="晋中市公安消防支队")
+    page = art.stamped_page([(spec, (art.px(120), art.px(230)))])
+    seals = find(detector, page, dpi=dpi)
+    assert len(seals) == 1
+    assert iou(seals[0].bbox, drawn_box(art, spec, (art.px(120), art.px(230)), page)) > 0.8

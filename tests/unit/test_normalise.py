@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+import pytest
+
+from extractors.normalise import (
+    cn_to_int,
+    find_document_number,
+    normalise_area,
+    normalise_conclusion,
+    normalise_date,
+    normalise_org,
+    normalise_person,
+    normalise_phone,
+)
+
+
+@pytest.mark.parametrize("text,iso", [
+    ("2023年12月15日", "2023-12-15"),
+    ("二〇二三年十二月十五日", "2023-12-15"),
+    ("二○二四年二月二十六日", "2024-02-26"),
+    ("2023.12.15", "2023-12-15"),
+    ("2024-2-6", "2024-02-06"),
+    ("２０２３年１２月１５日", "2023-12-15"),
+    ("日期：2024年 2月 26日", "2024-02-26"),
+    ("2023年13月45日", None),
+    ("没有日期", None),
+])
+def test_dates(text: str, iso: str | None) -> None:
+    assert normalise_date(text) == iso
+
+
+@pytest.mark.parametrize("text,number,year", [
+    ("阳住建消验字〔2023〕第015号", "阳住建消验字〔2023〕第015号", 2023),
+    ("文号：阳住建消验字[2023]第015号", "阳住建消验字〔2023〕第015号", 2023),
+    ("并公消验字【2017】第0032号", "并公消验字〔2017〕第0032号", 2017),
+    ("晋人社厅发（２０２４）9号", "晋人社厅发〔2024〕9号", 2024),
+    ("太住建消验字 (2023) 第 8 号", "太住建消验字〔2023〕第8号", 2023),
+])
+def test_document_numbers(text: str, number: str, year: int) -> None:
+    assert find_document_number(text) == (number, year)
+
+
+def test_document_number_absent() -> None:
+    assert find_document_number("建筑面积：8460.25平方米") is None
+
+
+@pytest.mark.parametrize("text,n", [("12", 12), ("十二", 12), ("二十", 20), ("二十三", 23), ("一百零五", 105),
+                                    ("两", 2), ("１２", 12), ("十", 10), ("abc", None), ("", None)])
+def test_counts(text: str, n: int | None) -> None:
+    assert cn_to_int(text) == n
+
+
+@pytest.mark.parametrize("text,v", [("8,460.25㎡", 8460.25), ("8460.25平方米", 8460.25), ("12000 m2", 12000.0),
+                                    ("约 3,200.5 平方米", 3200.5)])
+def test_areas(text: str, v: float) -> None:
+    assert normalise_area(text) == v
+
+
+@pytest.mark.parametrize("text,v", [("合格", "合格"), ("不合格", "不合格"), ("消防验收不合格", "不合格"),
+                                    ("同意通过消防验收", "合格"), ("验收未通过", "不合格"), ("待定", None)])
+def test_conclusions(text: str, v: str | None) -> None:
+    assert normalise_conclusion(text) == v
+
+
+@pytest.mark.parametrize("text,v", [("0353－2021234", "0353-2021234"), ("13912345678", "13912345678"),
+                                    ("（0351）7676045", "0351-7676045"), ("电话 123", None)])
+def test_phones(text: str, v: str | None) -> None:
+    assert normalise_phone(text) == v
+
+
+def test_org_and_person() -> None:
+    assert normalise_org(" 阳泉高级技工学校（盖章）") == "阳泉高级技工学校"
+    assert normalise_org("阳泉市住房和城乡建设局：") == "阳泉市住房和城乡建设局"
+    assert normalise_person("张 三 校长") == "张三"
+    assert normalise_person("王凯") == "王凯"
+    assert normalise_person("123") is None
