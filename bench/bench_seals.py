@@ -20,7 +20,6 @@ import os
 import statistics
 import sys
 import time
-import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -29,26 +28,9 @@ sys.path.insert(0, str(ROOT))
 
 os.environ.setdefault("OMP_NUM_THREADS", "2")
 
-
-def _norm(s: str | None) -> str:
-    return "".join(unicodedata.normalize("NFKC", s or "").split())
-
-
-def _lev(a: str, b: str) -> int:
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]
-
-
-def _iou(a: list[float], b: list[float]) -> float:
-    x0, y0, x1, y1 = max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), min(a[3], b[3])
-    inter = max(0.0, x1 - x0) * max(0.0, y1 - y0)
-    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
-    return inter / union if union else 0.0
+from evaluation.score import iou as _iou  # noqa: E402
+from evaluation.score import levenshtein  # noqa: E402
+from evaluation.score import normalize_text as _norm  # noqa: E402
 
 
 def _artist_module() -> Any:
@@ -62,26 +44,46 @@ def _artist_module() -> Any:
 
 
 def bench_drawn(reader: Any, detector: Any, n: int) -> None:
+    """Time detection alone and detection + reading on `n` drawn pages; count exact readings."""
     art_mod = _artist_module()
     art = art_mod.SealArtist(dpi=200, seed=1)
     S = art_mod.SealSpec
-    names = ["阳泉市住房和城乡建设局", "山西焦煤集团有限责任公司", "太原市第一技工学校", "晋中市公安消防支队",
-             "长治市人力资源和社会保障局", "运城市交通运输技工学校", "恩施土家族苗族自治州人力资源和社会保障局", "长治技师学院"]
+    names = [
+        "阳泉市住房和城乡建设局",
+        "山西焦煤集团有限责任公司",
+        "太原市第一技工学校",
+        "晋中市公安消防支队",
+        "长治市人力资源和社会保障局",
+        "运城市交通运输技工学校",
+        "恩施土家族苗族自治州人力资源和社会保障局",
+        "长治技师学院",
+    ]
     pages = []
     for i in range(n):
         name = names[i % len(names)]
         kind = i % 5
         if kind == 0:
-            pages.append(([name], art.stamped_page([(S(name=name, sub_text="消防验收专用章"), (1100, 1900))])))
+            pages.append(
+                ([name], art.stamped_page([(S(name=name, sub_text="消防验收专用章"), (1100, 1900))]))
+            )
         elif kind == 1:
             other = names[(i + 3) % len(names)]
-            pages.append(([name, other], art.stamped_page([(S(name=name, font="sans"), (500, 1850)), (S(name=other, font="kai"), (1150, 1900))])))
+            pages.append(
+                (
+                    [name, other],
+                    art.stamped_page(
+                        [(S(name=name, font="sans"), (500, 1850)), (S(name=other, font="kai"), (1150, 1900))]
+                    ),
+                )
+            )
         elif kind == 2:
             pages.append(([], art.stamped_page([])))
         elif kind == 3:
             pages.append(([name], art.stamped_page([(S(name=name), (1000, 1900))], grey=True)))
         else:
-            pages.append(([name], art.stamped_page([(S(name=name, font="zenhei", rotation_deg=10), (700, 800))])))  # over text
+            pages.append(
+                ([name], art.stamped_page([(S(name=name, font="zenhei", rotation_deg=10), (700, 800))]))
+            )  # over text
     reader.find_seals(pages[0][1], page_no=1, dpi=200)  # load models
     t_det, t_all, n_seals, exact, found, truth_n, fp = [], [], 0, 0, 0, 0, 0
     for truth, page in pages:
@@ -97,12 +99,14 @@ def bench_drawn(reader: Any, detector: Any, n: int) -> None:
         fp += max(0, len(res) - len(truth))
         texts = [c.finding.text for c in res]
         exact += sum(1 for t in truth if t in texts)
-    print(f"drawn pages: {len(pages)} ({truth_n} seals)  found {found}/{truth_n}, spurious {fp}, ring text exact {exact}/{truth_n}")
+    print(f"drawn pages: {len(pages)} ({truth_n} seals)  found {found}/{truth_n}, spurious {fp}")
+    print(f"  ring text exact {exact}/{truth_n}")
     print(f"  detection only: {statistics.mean(t_det):.3f} s/page (median {statistics.median(t_det):.3f})")
     print(f"  detect + read : {statistics.mean(t_all):.3f} s/page, {sum(t_all) / max(1, n_seals):.3f} s/seal")
 
 
 def bench_corpus(reader: Any, root: Path) -> None:
+    """Score seals of a generated corpus against its truth, and time them."""
     from checks.seals import check_seals
     from extractors.load import ReadOptions, load_document
 
@@ -148,7 +152,7 @@ def bench_corpus(reader: Any, root: Path) -> None:
                     pairs += 1
                     ok = _norm(g.text) == _norm(ts["text"])
                     exact += ok
-                    cer += _lev(_norm(g.text), _norm(ts["text"])) / max(1, len(_norm(ts["text"])))
+                    cer += levenshtein(_norm(g.text), _norm(ts["text"])) / max(1, len(_norm(ts["text"])))
                     by_color.setdefault(f"{ts['color']}{'/partial' if ts['partial'] else ''}", [0, 0])
                     by_color[f"{ts['color']}{'/partial' if ts['partial'] else ''}"][0] += ok
                     by_color[f"{ts['color']}{'/partial' if ts['partial'] else ''}"][1] += 1
@@ -158,15 +162,20 @@ def bench_corpus(reader: Any, root: Path) -> None:
         inst = roster.get(t.get("institution") or "", {})
         if t["doc_type"] == "fire_acceptance_certificate":
             req = ["issuing_authority", "sponsor"]
-            exp = {"issuing_authority": t["fields"].get("issuing_authority"), "sponsor": inst.get("sponsor") or None,
-                   "institution_name": t.get("institution")}
+            exp = {
+                "issuing_authority": t["fields"].get("issuing_authority"),
+                "sponsor": inst.get("sponsor") or None,
+                "institution_name": t.get("institution"),
+            }
         elif t["doc_type"] == "self_inspection_report":
             req = ["institution_name"]
             exp = {"institution_name": t.get("institution"), "sponsor": inst.get("sponsor") or None}
         else:
             continue
         _, findings = check_seals([g for g, _ in got], required_roles=req, expected=exp)
-        want = sorted({c for c in t["finding_codes"] if c in ("missing_seal", "seal_mismatch", "seal_partial")})
+        want = sorted(
+            {c for c in t["finding_codes"] if c in ("missing_seal", "seal_mismatch", "seal_partial")}
+        )
         have = sorted({f.code for f in findings})
         codes_n += 1
         codes_ok += want == have
@@ -174,14 +183,18 @@ def bench_corpus(reader: Any, root: Path) -> None:
     rec = tp / max(1, tp + fn)
     f1 = 2 * prec * rec / max(1e-9, prec + rec)
     print(f"corpus {root}: detection tp={tp} fp={fp} fn={fn}  P={prec:.3f} R={rec:.3f} F1={f1:.3f}")
-    print(f"  ring text exact {exact}/{pairs} = {exact / max(1, pairs):.3f}, mean CER {cer / max(1, pairs):.3f}")
+    print(
+        f"  ring text exact {exact}/{pairs} = {exact / max(1, pairs):.3f}, mean CER {cer / max(1, pairs):.3f}"
+    )
     for k, (ok, n) in sorted(by_color.items()):
         print(f"    {k:14s} {ok}/{n}")
     print(f"  seal finding codes as in truth: {codes_ok}/{codes_n} documents")
-    print(f"  time: {statistics.mean(t_pages):.3f} s/page over {len(t_pages)} pages, {sum(t_pages) / max(1, n_seals):.3f} s/seal")
+    per_seal = sum(t_pages) / max(1, n_seals)
+    print(f"  time: {statistics.mean(t_pages):.3f} s/page over {len(t_pages)} pages, {per_seal:.3f} s/seal")
 
 
 def main() -> None:
+    """Parse arguments, build the readers (2 threads), run one bench."""
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--corpus", type=Path, help="a generated corpus dir (inbox/, truth/, roster.csv)")
     ap.add_argument("--pages", type=int, default=20, help="drawn pages to time (default 20)")

@@ -24,6 +24,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 
+from checks.text import levenshtein
 from records.models import Finding, SealFinding
 
 ROLES: tuple[str, ...] = ("issuing_authority", "institution_name", "sponsor")
@@ -62,21 +63,73 @@ _AUTONOMOUS = (
 )
 
 PROVINCES: tuple[str, ...] = (
-    "北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽", "福建",
-    "江西", "山东", "河南", "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西", "甘肃", "青海",
-    "台湾", "内蒙古", "广西", "西藏", "宁夏", "新疆", "香港", "澳门",
+    "北京",
+    "天津",
+    "上海",
+    "重庆",
+    "河北",
+    "山西",
+    "辽宁",
+    "吉林",
+    "黑龙江",
+    "江苏",
+    "浙江",
+    "安徽",
+    "福建",
+    "江西",
+    "山东",
+    "河南",
+    "湖北",
+    "湖南",
+    "广东",
+    "海南",
+    "四川",
+    "贵州",
+    "云南",
+    "陕西",
+    "甘肃",
+    "青海",
+    "台湾",
+    "内蒙古",
+    "广西",
+    "西藏",
+    "宁夏",
+    "新疆",
+    "香港",
+    "澳门",
 )
 _PROVINCE_RE = re.compile("^(?:" + "|".join(sorted(PROVINCES, key=len, reverse=True)) + ")(?:省|市|自治区)?")
 
 # Seals of bodies that never fill an organisation role, whatever name they start with.
 OTHER_BODY_MARKERS: tuple[str, ...] = (
-    "工会", "党委", "党支部", "党总支", "党组", "团委", "纪委", "纪律检查", "委员会办公室", "妇委会", "学生会",
+    "工会",
+    "党委",
+    "党支部",
+    "党总支",
+    "党组",
+    "团委",
+    "纪委",
+    "纪律检查",
+    "委员会办公室",
+    "妇委会",
+    "学生会",
 )
-SPECIAL_PURPOSE: tuple[str, ...] = ("财务专用章", "合同专用章", "发票专用章", "财务章", "人事专用章", "业务专用章")
+SPECIAL_PURPOSE: tuple[str, ...] = (
+    "财务专用章",
+    "合同专用章",
+    "发票专用章",
+    "财务章",
+    "人事专用章",
+    "业务专用章",
+)
 _PURPOSE_WORDS: tuple[str, ...] = ("财务", "合同", "发票", "人事")  # enough to tell, read in part
 # The issuing authority's own special seals, which do stand for it.
 AUTHORITY_SUFFIXES: tuple[str, ...] = (
-    "建设工程消防验收专用章", "消防验收专用章", "行政审批专用章", "审批专用章", "专用章",
+    "建设工程消防验收专用章",
+    "消防验收专用章",
+    "行政审批专用章",
+    "审批专用章",
+    "专用章",
 )
 # Suffixes any organisation's seal may carry without naming another body.
 NEUTRAL_SUFFIXES: tuple[str, ...] = ("公章", "印章", "章")
@@ -111,19 +164,7 @@ def _split_province(t: str) -> tuple[str, str]:
     m = _PROVINCE_RE.match(t)
     if not m or len(t) - m.end() < 2:
         return "", t
-    return m.group(0), t[m.end():]
-
-
-def _levenshtein(a: str, b: str) -> int:
-    if len(a) < len(b):
-        a, b = b, a
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]
+    return m.group(0), t[m.end() :]
 
 
 def _best_substring(text: str, name: str) -> tuple[int, int, int]:
@@ -222,7 +263,9 @@ def _distinguishing_slip(seg: str, name: str) -> bool:
     return sum(1 for ch in head if ch not in seg[:4]) >= 2
 
 
-def name_similarity(text: str, name: str, role: str = "institution_name", sub_text: str | None = None) -> float:
+def name_similarity(
+    text: str, name: str, role: str = "institution_name", sub_text: str | None = None
+) -> float:
     """How well ring text `text` names organisation `name` in `role` (0..1; 0 when it names another body).
 
     Normalised edit similarity over the canonical forms, the ring text being allowed a province
@@ -268,7 +311,9 @@ def _is_org_seal(seal: SealFinding) -> bool:
 
 
 def _readable(seal: SealFinding) -> bool:
-    return bool(seal.text) and sum(1 for ch in normalize_org(seal.text or "") if "\u4e00" <= ch <= "\u9fff") >= 2
+    return (
+        bool(seal.text) and sum(1 for ch in normalize_org(seal.text or "") if "\u4e00" <= ch <= "\u9fff") >= 2
+    )
 
 
 def _fills_unknown(seal: SealFinding) -> bool:
@@ -341,7 +386,11 @@ def check_seals(
             # A cut seal: name the body when its visible text is a clear piece of the name.
             for r in ROLES:
                 name = expected.get(r)
-                if name and _partial_names(seal, name) and _other_body(normalize_org(seal.text or ""), seal.sub_text) is None:
+                if (
+                    name
+                    and _partial_names(seal, name)
+                    and _other_body(normalize_org(seal.text or ""), seal.sub_text) is None
+                ):
                     role = r
                     break
         roles.append(role)
@@ -370,34 +419,53 @@ def check_seals(
         name = expected.get(role)
         label = ROLE_LABELS.get(role, role)
         cut = [
-            s for s, r in zip(seals, roles, strict=True)
-            if s.partial and _is_org_seal(s)
+            s
+            for s, r in zip(seals, roles, strict=True)
+            if s.partial
+            and _is_org_seal(s)
             and (r == role or (r is None and _other_body(normalize_org(s.text or ""), s.sub_text) is None))
         ]
         others = [
-            s for s, r in zip(seals, roles, strict=True)
+            s
+            for s, r in zip(seals, roles, strict=True)
             if _is_org_seal(s) and not s.partial and (r is None or r not in required_roles)
         ]
         if cut:
             s = cut[0]
             seen = f"“{s.text}”" if s.text else "无法辨认"
-            findings.append(Finding(
-                code="seal_partial", severity="warning", field=None, page=s.page_no,
-                message=f"{label}被页面边缘截断，印文{seen}，无法确认" + (f"（应为：{name}）" if name else ""),
-            ))
+            findings.append(
+                Finding(
+                    code="seal_partial",
+                    severity="warning",
+                    field=None,
+                    page=s.page_no,
+                    message=f"{label}被页面边缘截断，印文{seen}，无法确认"
+                    + (f"（应为：{name}）" if name else ""),
+                )
+            )
         elif others:
             s = others[0]
-            said = "、".join(f"“{o.text}”" for o in others if o.text) or "无法辨认"
-            if s.sub_text and _other_body("", s.sub_text):
-                said += f"（{s.sub_text}）"
+            said = "、".join(
+                f"“{o.text}”" + (f"（{o.sub_text}）" if o.sub_text else "") for o in others if o.text
+            )
+            if not said:
+                # An unread seal proves nothing either way: a person must look (not a mismatch).
+                findings.append(Finding(
+                    code="low_confidence", severity="warning", field=None, page=s.page_no,
+                    message=f"印章文字无法辨认，请人工核对是否为{label}" + (f"（应为：{name}）" if name else "")))
+                continue
             if name:
                 msg = f"公章文字为{said}，与应盖章单位“{name}”不符（缺少{label}）"
             else:
                 msg = f"公章文字为{said}，不是{label}"
-            findings.append(Finding(code="seal_mismatch", severity="error", field=None, page=s.page_no, message=msg))
+            findings.append(
+                Finding(code="seal_mismatch", severity="error", field=None, page=s.page_no, message=msg)
+            )
         else:
             msg = f"缺少{label}" + (f"（应为：{name}）" if name else "")
-            findings.append(Finding(code="missing_seal", severity="error", field=None, page=None, message=msg))
+            findings.append(
+                Finding(code="missing_seal", severity="error", field=None, page=None, message=msg)
+            )
     return roles, findings
 
 
@@ -420,7 +488,7 @@ def snap_to_names(text: str | None, names: Sequence[str]) -> tuple[str | None, f
         n = normalize_org(name)
         if not n:
             continue
-        d = _levenshtein(t, n)
+        d = levenshtein(t, n)
         if d <= _max_edits(len(n)) and not _distinguishing_slip(t, n):
             best.append((d, name))
     if not best:

@@ -51,6 +51,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, ValidationError
 
+from checks.text import levenshtein
 from records.models import DOC_TYPES, DocumentResult
 
 REPORT_VERSION = "1"
@@ -80,23 +81,6 @@ TARGETS: tuple[tuple[str, str, float], ...] = (
 def normalize_text(s: str) -> str:
     """NFKC, then every whitespace character removed."""
     return "".join(ch for ch in unicodedata.normalize("NFKC", s) if not ch.isspace())
-
-
-def levenshtein(a: str, b: str) -> int:
-    """Edit distance (insert, delete, substitute; each cost 1) between two strings."""
-    if a == b:
-        return 0
-    if len(a) < len(b):
-        a, b = b, a
-    if not b:
-        return len(a)
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]
 
 
 def cer(got: str | None, truth: str) -> float:

@@ -10,6 +10,7 @@ next cell, or on the next row), for prose patterns (…地址：…；建筑面�
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -68,38 +69,41 @@ def build_rows(pages: list[PageText] | tuple[PageText, ...]) -> list[Row]:
                     rows.append(Row(page.page_no, line.text, tuple(line.bbox) if line.bbox else None,  # type: ignore[arg-type]
                                     line.confidence, page.origin, len(rows)))
             continue
+        # On a skewed page a line's box is taller than its text and neighbouring lines' boxes
+        # overlap: group by the line centre's height corrected for the page's slope.
+        slope = math.tan(math.radians(page.skew))
         items = []
         for line in page.lines:
             if not line.text.strip() or not line.bbox:
                 continue
-            items.append((_upright(line.bbox, page.rotation, page.width, page.height), line))
-        items.sort(key=lambda it: (it[0][1] + it[0][3]) / 2)
+            ub = _upright(line.bbox, page.rotation, page.width, page.height)
+            cx, cy = (ub[0] + ub[2]) / 2, (ub[1] + ub[3]) / 2
+            h = max((ub[3] - ub[1]) - abs(slope) * (ub[2] - ub[0]), 0.35 * (ub[3] - ub[1]), 1.0)
+            items.append((ub, line, cy - slope * cx, h))
+        items.sort(key=lambda it: it[2])
         groups: list[list[Any]] = []
-        for ub, line in items:
-            cy = (ub[1] + ub[3]) / 2
-            hgt = ub[3] - ub[1]
+        for ub, line, ycorr, h in items:
             if groups:
                 g = groups[-1]
-                gy0 = min(u[1] for u, _ in g)
-                gy1 = max(u[3] for u, _ in g)
-                gh = min(u[3] - u[1] for u, _ in g)
-                if gy0 <= cy <= gy1 and abs(hgt - gh) < 0.8 * max(hgt, gh):
-                    g.append((ub, line))
+                gy = sum(it[2] for it in g) / len(g)
+                gh = min(it[3] for it in g)
+                if abs(ycorr - gy) < 0.55 * min(h, gh):
+                    g.append((ub, line, ycorr, h))
                     continue
-            groups.append([(ub, line)])
+            groups.append([(ub, line, ycorr, h)])
         for g in groups:
             g.sort(key=lambda it: it[0][0])
             parts: list[str] = []
             prev_x1 = None
-            for ub, line in g:
+            for ub, line, _, _ in g:
                 if prev_x1 is not None:
                     gap = ub[0] - prev_x1
                     parts.append("\t" if gap > 0.8 * (ub[3] - ub[1]) else "")
                 parts.append(line.text.strip())
                 prev_x1 = ub[2]
-            boxes = [line.bbox for _, line in g]
+            boxes = [it[1].bbox for it in g]
             bbox = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
-            conf = min(line.confidence for _, line in g)
+            conf = min(it[1].confidence for it in g)
             rows.append(Row(page.page_no, "".join(parts), bbox, conf, "ocr", len(rows)))
     return rows
 
@@ -144,8 +148,22 @@ def _starts_with_label(text: str, labels: list[str]) -> bool:
     return any(flat.startswith(lab) for lab in labels)
 
 
+def _wraps_into(row: Row, nxt: Row, right_edge: dict[int, float], all_labels: list[str]) -> bool:
+    """True when `row` is a full-width line of running text that `nxt` continues."""
+    if row.bbox is None or nxt.bbox is None or nxt.page != row.page or "\t" in row.text or "\t" in nxt.text:
+        return False
+    height = row.bbox[3] - row.bbox[1]
+    return (row.bbox[2] >= right_edge.get(row.page, 0.0) - 1.5 * height
+            and not _starts_with_label(nxt.text, all_labels) and not _ENUM_HEAD.match(nfkc(nxt.text)))
+
+
 def find_labelled(rows: list[Row], labels: list[str], all_labels: list[str]) -> Hit | None:
-    """The value printed after one of `labels`, on the same row or the next one."""
+    """The value printed after one of `labels`, on the same row or the next one; a value that
+    runs to the end of a full-width line continues on the next line (工程地址：…长征 / 西街385号；)."""
+    right_edge: dict[int, float] = {}
+    for r in rows:
+        if r.bbox is not None:
+            right_edge[r.page] = max(right_edge.get(r.page, 0.0), r.bbox[2])
     for lab in sorted(labels, key=len, reverse=True):
         rx = _label_regex(lab)
         for i, row in enumerate(rows):
@@ -169,6 +187,12 @@ def find_labelled(rows: list[Row], labels: list[str], all_labels: list[str]) -> 
                 if gm and gm.start() > 0:
                     value = value[: gm.start()].strip(" \t，,")
             if value:
+                rest = row.text[m.end():]
+                ended = bool(_STOP.search(rest)) or len(value) < len(rest.strip())
+                if not ended and i + 1 < len(rows) and _wraps_into(row, rows[i + 1], right_edge, all_labels):
+                    more = _STOP.split(rows[i + 1].text, maxsplit=1)[0].strip()
+                    more = re.split(r"[）)]", more, maxsplit=1)[0] if re.search(r"[（(][^）)]*$", row.text[: m.start()]) else more
+                    value += more
                 return Hit(value, row, row.confidence)
             if i + 1 < len(rows) and rows[i + 1].page == row.page and not _starts_with_label(rows[i + 1].text, all_labels):
                 nxt = rows[i + 1]
@@ -306,6 +330,15 @@ def find_foot_org(rows: list[Row]) -> Hit | None:
     return None
 
 
+def find_head_org(rows: list[Row]) -> Hit | None:
+    """The letterhead: an organisation named alone on one of the first rows (山西省阳泉市公安消防支队)."""
+    for row in rows[:3]:
+        cand = _org_row(row)
+        if cand and not cand.endswith("文件"):
+            return Hit(cand, row, row.confidence)
+    return None
+
+
 def find_addressee(rows: list[Row], all_labels: list[str]) -> Hit | None:
     """The addressee line of a letter ("阳泉高级技工学校：") in the first rows of page 1."""
     for row in rows[:12]:
@@ -321,7 +354,7 @@ def find_title_org(rows: list[Row]) -> Hit | None:
     may wrap onto the next row) or in a red 文件 header ("XX学校文件"), else the signing body."""
     for row in rows[:10]:
         flat = nfkc(row.text).replace(" ", "")
-        m = re.match(r"^(.{3,40}?)(?:关于|安全生产|[0-9]{4}年度?|自查)", flat)
+        m = re.match(r"^(?:关于)?(.{3,40}?)(?:关于|安全生产|[0-9]{4}年度?|自查)", flat)
         if m and _is_org(normalise_org(m.group(1)) or ""):
             return Hit(m.group(1), row, row.confidence)
     for row in rows[:4]:
@@ -387,7 +420,8 @@ def find_areas(rows: list[Row], areas: dict[str, list[str]]) -> Hit | None:
     for code in AREA_CODES:
         words = areas.get(code, [])
         for row in pool:
-            flat = row.text.replace(" ", "")
+            # short parenthesised inserts split a heading's words: 办学（培训）条件达标方面
+            flat = re.sub(r"[（(][^）)]{1,8}[）)]", "", nfkc(row.text).replace(" ", ""))
             if any(w in flat for w in words):
                 found.append(code)
                 first = first or row
@@ -482,14 +516,17 @@ def extract_fields(pages: list[PageText] | tuple[PageText, ...], rules: DocTypeR
             if hit and text and category_of(text):
                 put(key, category_of(text), hit)
             continue
-        if hit is None and rule.fallback:
+        for fallback in rule.fallback:
+            if hit is not None:
+                break
             hit = {
                 "foot_org": lambda: find_foot_org(rows),
+                "head_org": lambda: find_head_org(rows),
                 "addressee": lambda: find_addressee(rows, labels),
                 "project_in_prose": lambda: find_project_in_prose(rows),
                 "conclusion_in_prose": lambda: find_conclusion_in_prose(rows),
                 "title_org": lambda: find_title_org(rows),
-            }[rule.fallback]()
+            }[fallback]()
         if hit is None:
             continue
         put(key, norm(hit.text), hit)

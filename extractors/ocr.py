@@ -139,6 +139,45 @@ def drop_red_ink(image: np.ndarray) -> np.ndarray:
     return np.repeat(out[:, :, None], 3, axis=2)
 
 
+def _paper_normalised(image: np.ndarray) -> np.ndarray:
+    """Luminance divided by the local paper brightness (0 = black, ~1 = paper), float32."""
+    import cv2
+
+    rgb = image.astype(np.float32) if image.ndim == 3 else np.repeat(image[:, :, None], 3, axis=2).astype(np.float32)
+    lum = 0.299 * rgb[..., 0] + 0.587 * rgb[..., 1] + 0.114 * rgb[..., 2]
+    h, w = lum.shape
+    small = cv2.resize(lum, (max(1, w // 4), max(1, h // 4)), interpolation=cv2.INTER_AREA)
+    paper = cv2.GaussianBlur(cv2.dilate(small, np.ones((9, 9), np.uint8)), (0, 0), 3)
+    paper = cv2.resize(paper, (w, h), interpolation=cv2.INTER_LINEAR)
+    return np.asarray(lum / np.maximum(paper, 1.0), dtype=np.float32)
+
+
+def dark_ink_only(image: np.ndarray, seal_box: tuple[int, int, int, int]) -> np.ndarray | None:
+    """Keep only the darkest ink: black print over a grey seal (photocopies, greyscale scans).
+
+    The threshold splits the non-paper pixels inside the seal's box into two tones by Otsu's
+    method (print is darker than stamp ink, even when both are grey). Returns a 3-channel image,
+    or None when the two tones are not separable (a seal as dark as the text).
+    """
+    import cv2
+
+    v = _paper_normalised(image)
+    x0, y0, x1, y1 = seal_box
+    inside = v[y0:y1, x0:x1]
+    ink = inside[inside < 0.85]
+    if ink.size < 200:
+        return None
+    hist_src = np.clip(ink * 255, 0, 255).astype(np.uint8).reshape(-1, 1)
+    t, _ = cv2.threshold(hist_src, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    t /= 255.0
+    dark, light = ink[ink < t], ink[ink >= t]
+    if dark.size < 50 or light.size < 50 or float(light.mean() - dark.mean()) < 0.2:
+        return None
+    out = np.where(v < t, np.clip(v / max(t, 1e-3) * 0.5, 0, 1), 1.0)
+    grey = (out * 255).astype(np.uint8)
+    return np.repeat(grey[:, :, None], 3, axis=2)
+
+
 def _rgb_to_bgr(image: np.ndarray) -> np.ndarray:
     if image.ndim == 2:
         return np.repeat(image[:, :, None], 3, axis=2)
@@ -285,7 +324,8 @@ class PaddleOcrEngine:
             out.append(TextLine(text=text.strip(), bbox=[x0, y0, max(x0, x1), max(y0, y1)], confidence=min(1.0, max(0.0, score))))
         # np.rot90(k=1) is counter-clockwise; report the clockwise turn the scan had.
         rotation = {0: 0, 1: 90, 2: 180, 3: 270}[best_k]
-        return PageText(page_no=page_no, width=w, height=h, dpi=dpi, rotation=rotation, origin="ocr", lines=tuple(out))
+        return PageText(page_no=page_no, width=w, height=h, dpi=dpi, rotation=rotation, skew=page_skew(best),
+                        origin="ocr", lines=tuple(out))
 
     @staticmethod
     def _mostly_tall(lines: list[tuple[str, float, np.ndarray]]) -> bool:
@@ -297,6 +337,47 @@ class PaddleOcrEngine:
                 tall += 1
         long_lines = sum(1 for t, _, _ in lines if len(t) >= 3)
         return long_lines > 0 and tall > 0.5 * long_lines
+
+    def reread_under_seals(self, image: np.ndarray, page: PageText, seal_boxes: list[list[float]]) -> PageText:
+        """Read the text rows crossed by a seal again with only the darkest ink kept.
+
+        A grey seal (photocopy, greyscale scan) survives `drop_red_ink` and hides the date and
+        signing body under it. For each seal, the band of rows it covers is OCR'd again from
+        `dark_ink_only`; the band's lines are replaced when the new reading is better
+        (more confident characters). Pages read sideways are left as they are.
+        """
+        if not self.options.enabled or page.rotation != 0 or not seal_boxes:
+            return page
+        h, w = image.shape[:2]
+        lines = list(page.lines)
+        for box in seal_boxes:
+            x0, y0, x1, y1 = (int(max(0, box[0])), int(max(0, box[1])), int(min(w, box[2])), int(min(h, box[3])))
+            if x1 - x0 < 20 or y1 - y0 < 20:
+                continue
+            dark = dark_ink_only(image, (x0, y0, x1, y1))
+            if dark is None:
+                continue
+            band = dark[y0:y1]
+            new = [(t, sc, poly + np.array([0.0, y0])) for t, sc, poly in self._run(np.ascontiguousarray(band))
+                   if sc >= self.options.min_score and t.strip()]
+
+            def in_band(ln: TextLine, y0: int = y0, y1: int = y1) -> bool:
+                return ln.bbox is not None and y0 <= (ln.bbox[1] + ln.bbox[3]) / 2 <= y1
+
+            old = [ln for ln in lines if in_band(ln)]
+            old_q = sum(ln.confidence * len(ln.text) for ln in old if ln.confidence >= 0.5)
+            new_q = sum(sc * len(t) for t, sc, _ in new if sc >= 0.5)
+            if new_q <= old_q * 1.1:
+                continue
+            lines = [ln for ln in lines if not in_band(ln)]
+            for t, sc, poly in new:
+                bx0, by0 = max(0.0, float(poly[:, 0].min())), max(0.0, float(poly[:, 1].min()))
+                bx1, by1 = min(float(w), float(poly[:, 0].max())), min(float(h), float(poly[:, 1].max()))
+                lines.append(TextLine(text=t.strip(), bbox=[bx0, by0, max(bx0, bx1), max(by0, by1)], confidence=min(1.0, sc)))
+        if lines == list(page.lines):
+            return page
+        lines.sort(key=lambda ln: (round((ln.bbox[1] if ln.bbox else 0) / 12.0), ln.bbox[0] if ln.bbox else 0))
+        return page.model_copy(update={"lines": tuple(lines)})
 
     def _rotation_candidates(self, lines: list[tuple[str, float, np.ndarray]]) -> list[int]:
         """Which np.rot90 turns are worth trying, judged from the first pass's boxes and scores."""
@@ -322,7 +403,13 @@ class PaddleOcrEngine:
         return [(str(r["rec_text"]), float(r["rec_score"])) for r in results]
 
 
-def angle_of(poly: np.ndarray) -> float:
-    """Angle in degrees of a text box's top edge (for diagnostics)."""
-    (x0, y0), (x1, y1) = poly[0], poly[1]
-    return math.degrees(math.atan2(y1 - y0, x1 - x0))
+def page_skew(lines: list[tuple[str, float, np.ndarray]]) -> float:
+    """Median slope in degrees of the long text lines' top edges (image y grows downwards)."""
+    angles = []
+    for _, _, poly in lines:
+        if len(poly) < 4:
+            continue
+        (x0, y0), (x1, y1) = poly[0], poly[1]
+        if x1 - x0 > 4 * max(1.0, float(np.linalg.norm(poly[3] - poly[0]))):
+            angles.append(math.degrees(math.atan2(y1 - y0, x1 - x0)))
+    return round(float(np.median(angles)), 3) if len(angles) >= 3 else 0.0

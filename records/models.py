@@ -107,6 +107,7 @@ class PageText(_Frozen):
     height: int = Field(ge=0)
     dpi: int | None = None
     rotation: int = 0
+    skew: float = Field(default=0.0, description="degrees the text lines slope (counter-clockwise positive) once upright")
     origin: TextOrigin
     lines: tuple[TextLine, ...] = ()
 

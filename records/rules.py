@@ -19,7 +19,7 @@ from records.errors import RuleError
 from records.models import AREA_CODES, DOC_TYPES, FINDING_CODES, INSTITUTION_CATEGORIES
 
 PARSERS = ("label", "document_number", "foot_date", "areas", "count", "category")
-FALLBACKS = ("foot_org", "addressee", "project_in_prose", "conclusion_in_prose", "title_org")
+FALLBACKS = ("foot_org", "head_org", "addressee", "project_in_prose", "conclusion_in_prose", "title_org")
 NORMALISERS = ("text", "org", "person", "date", "area_m2", "conclusion", "phone", "count")
 SEAL_ROLES = ("issuing_authority", "institution_name", "sponsor")
 
@@ -51,7 +51,9 @@ class FieldRule(_Rule):
     labels: list[str] = Field(default_factory=list)
     patterns: list[str] = Field(default_factory=list)
     all_done_patterns: list[str] = Field(default_factory=list)
-    fallback: Literal["foot_org", "addressee", "project_in_prose", "conclusion_in_prose", "title_org"] | None = None
+    # Where to look when no label is found, in order.
+    fallback: list[Literal["foot_org", "head_org", "addressee", "project_in_prose", "conclusion_in_prose", "title_org"]] = Field(
+        default_factory=list)
     normaliser: Literal["text", "org", "person", "date", "area_m2", "conclusion", "phone", "count"] = "text"
     required: bool = False
 

@@ -30,26 +30,11 @@ import re
 from pathlib import Path
 from typing import Any
 
+from records.models import FINDING_CODES
 from samples.generator import texts as T
 from samples.generator.documents import CERT, DEADLINE, REPORT, DocPlan, SealPlan
 
-FINDING_ORDER = (
-    "unreadable",
-    "media_type_mismatch",
-    "unknown_doc_type",
-    "missing_field",
-    "invalid_field",
-    "missing_seal",
-    "seal_mismatch",
-    "seal_partial",
-    "conclusion_not_passed",
-    "late_submission",
-    "missing_area",
-    "hazards_outstanding",
-    "low_confidence",
-    "duplicate_submission",
-    "institution_mismatch",
-)
+FINDING_ORDER = FINDING_CODES  # the contract's closed vocabulary, in its order
 INFO_CODES = {"duplicate_submission", "media_type_mismatch"}
 DOC_TYPES = (CERT, REPORT, "unknown")
 AREA_CODES = (

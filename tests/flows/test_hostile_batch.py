@@ -41,12 +41,21 @@ def hostile_run(prefect_harness, hostile_dir: Path, tmp_path_factory):
             store.put(key, (hostile_dir / case.name).read_bytes())
             expected[key] = case.expect
         good = (hostile_dir / "jpeg_named.tif").read_bytes()
+        # Another client (boto3) can upload keys the minio SDK refuses to address.
+        import boto3
+
+        s3 = boto3.client("s3", endpoint_url=f"http://{server.endpoint}", aws_access_key_id=server.access_key,
+                          aws_secret_access_key=server.secret_key, region_name="us-east-1")
         for name in TRICKY_NAMES:
             key = f"{prefix}怪名字学校/{name}"
-            store.put(key, good)
-            expected[key] = "tricky"
-        out = batch_flow(batch_id=BATCH, settings_json=settings.model_dump_json())
-        yield {"store": store, "out": out, "expected": expected, "work": work}
+            s3.put_object(Bucket="hostile", Key=key, Body=good)
+            expected[key] = "dot-segments" if ".." in key.split("/") else "tricky"
+        # Most of this batch is meant to fail: the flow writes the summary, then fails the run
+        # because the failure ratio is over the configured limit (an office should look at it).
+        with pytest.raises(RuntimeError, match="failure_ratio"):
+            batch_flow(batch_id=BATCH, settings_json=settings.model_dump_json())
+        summary = json.loads(store.get(keys.summary_key(BATCH)))
+        yield {"store": store, "out": {"summary": summary}, "expected": expected, "work": work}
     mp.undo()
 
 
@@ -67,6 +76,8 @@ def test_unreadable_and_over_limit_files_fail_with_a_reason(hostile_run) -> None
             assert unreadable and unreadable[0].message.strip(), key
         elif expect in ("ok", "tricky"):
             assert e["status"] in ("passed", "flagged"), (key, e)
+        elif expect == "dot-segments":  # never read, never mapped to a path: failed with a reason
+            assert e["status"] == "failed" and "重命名" in e["reason"], (key, e)
 
 
 def test_limits_are_named_in_the_reason(hostile_run) -> None:

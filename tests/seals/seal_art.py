@@ -98,10 +98,7 @@ class SealArtist:
         self._star(draw, cx, star_cy, star_r)
         # Name along the upper arc, glyph tops pointing outward.
         n = len(spec.name)
-        if spec.span_deg is not None:
-            span = spec.span_deg
-        else:
-            span = min(285.0, max(150.0, 20.0 * n + 10))
+        span = spec.span_deg if spec.span_deg is not None else min(285.0, max(150.0, 20.0 * n + 10))
         if spec.shape == "oval":
             span = min(span, 200.0)
         glyph = 0.25 * min(a, b) if spec.shape == "round" else 0.27 * b
@@ -128,7 +125,9 @@ class SealArtist:
             sf = font(spec.font, size)
             k = len(spec.sub_text)
             width = min(1.15 * min(a, b), size * k * 1.05)
-            self._straight_line(img, spec.sub_text, sf, cx, cy + (0.5 if spec.shape == "round" else 0.52) * b, width)
+            self._straight_line(
+                img, spec.sub_text, sf, cx, cy + (0.5 if spec.shape == "round" else 0.52) * b, width
+            )
         if spec.rotation_deg:
             img = img.rotate(-spec.rotation_deg, resample=Image.BICUBIC, expand=False)
         img = img.resize((img.width // scale, img.height // scale), Image.LANCZOS)
@@ -167,8 +166,16 @@ class SealArtist:
 
     @staticmethod
     def _glyph_on_arc(
-        img: Image.Image, ch: str, fnt: ImageFont.FreeTypeFont, cx: float, cy: float,
-        a: float, b: float, t_deg: float, *, outward: bool,
+        img: Image.Image,
+        ch: str,
+        fnt: ImageFont.FreeTypeFont,
+        cx: float,
+        cy: float,
+        a: float,
+        b: float,
+        t_deg: float,
+        *,
+        outward: bool,
     ) -> None:
         size = int(fnt.size * 1.5)
         tile = Image.new("L", (size, size), 0)
@@ -187,7 +194,9 @@ class SealArtist:
         img.paste(255, (int(x - tile.width / 2), int(y - tile.height / 2)), tile)
 
     @staticmethod
-    def _straight_line(img: Image.Image, text: str, fnt: ImageFont.FreeTypeFont, cx: float, cy: float, width: float) -> None:
+    def _straight_line(
+        img: Image.Image, text: str, fnt: ImageFont.FreeTypeFont, cx: float, cy: float, width: float
+    ) -> None:
         tile = Image.new("L", (int(fnt.size * (len(text) + 1) * 1.1), int(fnt.size * 1.6)), 0)
         ImageDraw.Draw(tile).text((tile.width / 2, tile.height / 2), text, font=fnt, fill=255, anchor="mm")
         bbox = tile.getbbox()
@@ -200,7 +209,12 @@ class SealArtist:
         """Uneven stamp pressure: blotches where ink is thin, a little speckle."""
         h, w = ink.shape
         low = self.rng.random((max(2, h // 24), max(2, w // 24))).astype(np.float32)
-        low = np.asarray(Image.fromarray((low * 255).astype(np.uint8)).resize((w, h), Image.BICUBIC), dtype=np.float32) / 255
+        low = (
+            np.asarray(
+                Image.fromarray((low * 255).astype(np.uint8)).resize((w, h), Image.BICUBIC), dtype=np.float32
+            )
+            / 255
+        )
         speck = self.rng.random((h, w)).astype(np.float32)
         strength = 0.78 + 0.22 * low - 0.55 * fade * low
         ink = ink * np.clip(strength, 0, 1)
@@ -214,7 +228,9 @@ class SealArtist:
         if text:
             draw = ImageDraw.Draw(page)
             title = font("sans", self.px(6))
-            draw.text((w / 2, self.px(30)), "安全生产整治自查情况报告", font=title, fill=(20, 20, 20), anchor="mm")
+            draw.text(
+                (w / 2, self.px(30)), "安全生产整治自查情况报告", font=title, fill=(20, 20, 20), anchor="mm"
+            )
             body = font("serif", self.px(4.2))
             margin, y = self.px(25), self.px(48)
             line_h = self.px(8)
@@ -222,12 +238,14 @@ class SealArtist:
             text_all = BODY_TEXT * 3
             pos = 0
             while y < h - self.px(30) and pos < len(text_all):
-                draw.text((margin, y), text_all[pos:pos + chars_per_line], font=body, fill=(25, 25, 25))
+                draw.text((margin, y), text_all[pos : pos + chars_per_line], font=body, fill=(25, 25, 25))
                 pos += chars_per_line
                 y += line_h
         return np.asarray(page, dtype=np.uint8).copy()
 
-    def stamp(self, page: np.ndarray, ink: np.ndarray, center: tuple[int, int], color: tuple[int, int, int] = RED) -> np.ndarray:
+    def stamp(
+        self, page: np.ndarray, ink: np.ndarray, center: tuple[int, int], color: tuple[int, int, int] = RED
+    ) -> np.ndarray:
         """Multiply the ink onto the page at `center` (x, y); ink may hang off the edge."""
         out = page.astype(np.float32)
         h, w = ink.shape
@@ -236,13 +254,15 @@ class SealArtist:
         px1, py1 = min(page.shape[1], x0 + w), min(page.shape[0], y0 + h)
         if px1 <= px0 or py1 <= py0:
             return page
-        sub = ink[py0 - y0:py1 - y0, px0 - x0:px1 - x0][:, :, None]
+        sub = ink[py0 - y0 : py1 - y0, px0 - x0 : px1 - x0][:, :, None]
         tint = np.asarray(color, dtype=np.float32)[None, None, :] / 255.0
         region = out[py0:py1, px0:px1]
         out[py0:py1, px0:px1] = region * (1 - sub + sub * tint)
         return np.clip(out, 0, 255).astype(np.uint8)
 
-    def scan(self, page: np.ndarray, *, noise: float = 3.0, blur: float = 0.6, grey: bool = False) -> np.ndarray:
+    def scan(
+        self, page: np.ndarray, *, noise: float = 3.0, blur: float = 0.6, grey: bool = False
+    ) -> np.ndarray:
         img = Image.fromarray(page)
         if blur:
             img = img.filter(ImageFilter.GaussianBlur(blur))
@@ -255,7 +275,11 @@ class SealArtist:
         return arr
 
     def stamped_page(
-        self, specs: list[tuple[SealSpec, tuple[int, int]]], *, grey: bool = False, text: bool = True,
+        self,
+        specs: list[tuple[SealSpec, tuple[int, int]]],
+        *,
+        grey: bool = False,
+        text: bool = True,
     ) -> np.ndarray:
         """A text page with seals stamped at the given centres (pixels), then 'scanned'."""
         page = self.blank_page(text=text)
@@ -277,16 +301,28 @@ class SealArtist:
         w, h = page.size
         head = font("serif", self.px(13))
         draw.text((w / 2, self.px(38)), "阳泉市人力资源和社会保障局文件", font=head, fill=RED, anchor="mm")
-        draw.text((w / 2, self.px(58)), "阳人社函〔2024〕23号", font=font("serif", self.px(4.5)), fill=(30, 30, 30), anchor="mm")
+        draw.text(
+            (w / 2, self.px(58)),
+            "阳人社函〔2024〕23号",
+            font=font("serif", self.px(4.5)),
+            fill=(30, 30, 30),
+            anchor="mm",
+        )
         draw.rectangle([self.px(20), self.px(66), w - self.px(20), self.px(66.8)], fill=RED)
         # A red star on the rule, as many red-headed documents have.
         self._star(draw, w / 2, self.px(66.4), self.px(3))
-        draw.text((w / 2, self.px(82)), "关于开展安全生产整治行动的通知", font=font("sans", self.px(7)), fill=RED, anchor="mm")
+        draw.text(
+            (w / 2, self.px(82)),
+            "关于开展安全生产整治行动的通知",
+            font=font("sans", self.px(7)),
+            fill=RED,
+            anchor="mm",
+        )
         body = font("serif", self.px(4.2))
         y = self.px(98)
         k = 0
         while y < h - self.px(60):
-            draw.text((self.px(25), y), (BODY_TEXT * 2)[k:k + 36], font=body, fill=(25, 25, 25))
+            draw.text((self.px(25), y), (BODY_TEXT * 2)[k : k + 36], font=body, fill=(25, 25, 25))
             k = (k + 36) % len(BODY_TEXT)
             y += self.px(8)
         # Red table rules.
@@ -301,13 +337,18 @@ class SealArtist:
             self._star_color(draw, ex - er * 0.45 + k2 * er * 0.22, ey - er * 0.3, er * 0.12, (250, 220, 90))
         draw.rectangle([ex - er * 0.6, ey + er * 0.1, ex + er * 0.6, ey + er * 0.5], fill=(250, 220, 90))
         # Red handwriting: a loop-and-stroke signature.
-        pts = [(self.px(120) + 4 * t, self.px(250) + 18 * math.sin(t / 6.0) + 6 * math.cos(t / 2.0)) for t in range(140)]
+        pts = [
+            (self.px(120) + 4 * t, self.px(250) + 18 * math.sin(t / 6.0) + 6 * math.cos(t / 2.0))
+            for t in range(140)
+        ]
         draw.line(pts, fill=RED, width=3)
         draw.ellipse([self.px(150), self.px(240), self.px(162), self.px(262)], outline=RED, width=3)
         return self.scan(np.asarray(page, dtype=np.uint8).copy())
 
     @staticmethod
-    def _star_color(draw: ImageDraw.ImageDraw, cx: float, cy: float, r: float, color: tuple[int, int, int]) -> None:
+    def _star_color(
+        draw: ImageDraw.ImageDraw, cx: float, cy: float, r: float, color: tuple[int, int, int]
+    ) -> None:
         pts = []
         for k in range(10):
             rr = r if k % 2 == 0 else r * 0.382

@@ -147,7 +147,9 @@ def test_disabled_reader_finds_nothing(artist: SealArtist) -> None:
 
 
 def test_crop_and_reading_order(artist: SealArtist, detector: SealReader) -> None:
-    page = artist.stamped_page([(SealSpec(name="太原市第一技工学校"), (1100, 1900)), (SealSpec(name="太原市教育局"), (500, 600))])
+    page = artist.stamped_page(
+        [(SealSpec(name="太原市第一技工学校"), (1100, 1900)), (SealSpec(name="太原市教育局"), (500, 600))]
+    )
     found = detector.find_seals(page, page_no=4, dpi=200)
     assert [c.finding.page_no for c in found] == [4, 4]
     assert found[0].finding.bbox[1] < found[1].finding.bbox[1]  # top to bottom

@@ -76,13 +76,29 @@ def test_exact_rate_over_dense_text(seal_reader: SealReader) -> None:
     signature). Measured 6/12 when written (22/36 over three seeds); fail below 5/12."""
     rnd = random.Random(11)
     art = SealArtist(dpi=200, seed=3)
-    names = ["阳泉市住房和城乡建设局", "山西焦煤集团有限责任公司", "太原市第一技工学校", "山西省人力资源和社会保障厅",
-             "阳泉市第二技工学校", "晋中市公安消防支队", "长治市职业技能鉴定中心", "运城市交通运输技工学校",
-             "临汾市住房和城乡建设局", "吕梁市人力资源和社会保障局", "忻州市第三职业培训学校", "山西潞安化工集团有限公司"]
+    names = [
+        "阳泉市住房和城乡建设局",
+        "山西焦煤集团有限责任公司",
+        "太原市第一技工学校",
+        "山西省人力资源和社会保障厅",
+        "阳泉市第二技工学校",
+        "晋中市公安消防支队",
+        "长治市职业技能鉴定中心",
+        "运城市交通运输技工学校",
+        "临汾市住房和城乡建设局",
+        "吕梁市人力资源和社会保障局",
+        "忻州市第三职业培训学校",
+        "山西潞安化工集团有限公司",
+    ]
     exact = []
     for name in names:
-        spec = SealSpec(name=name, font=rnd.choice(["serif", "sans", "kai", "zenhei"]), rotation_deg=rnd.uniform(-20, 20),
-                        fade=rnd.choice([0.0, 0.0, 0.3]), color=rnd.choice([(214, 32, 38), (225, 70, 50), (200, 40, 70)]))
+        spec = SealSpec(
+            name=name,
+            font=rnd.choice(["serif", "sans", "kai", "zenhei"]),
+            rotation_deg=rnd.uniform(-20, 20),
+            fade=rnd.choice([0.0, 0.0, 0.3]),
+            color=rnd.choice([(214, 32, 38), (225, 70, 50), (200, 40, 70)]),
+        )
         page = art.stamped_page([(spec, (rnd.randint(350, 1300), rnd.randint(450, 1250)))])
         found = seal_reader.find_seals(page, page_no=1, dpi=200)
         exact.append(bool(found) and found[0].finding.text == name)

@@ -4,13 +4,15 @@ Each image has a JSON sidecar with what a person reads. The table of what the re
 printed (pytest -s, or see the captured output of a failure); the cases it reads correctly are
 asserted so a regression fails. Measured when written:
 
-    seal_wuhan_zrzy_ghj.png            武汉市自然资源和规划局      exact
-    seal_xiangyang_zrzy_ghj.png        襄阳市自然资源和规划局      exact
-    seal_paddleocr_invoice_seal.png    天津君和缘商贸有限公司      exact, sub_text 发票专用章
-    real_doc_business_license.jpg      武汉市市场监督管理局        exact; the printed red emblem is not a seal
-    seal_overlap_nanjing_xiecheng.png  南京谐诚机电工程有限公司    not read (177 px crop, glyphs under black form text)
-    negative_picture_seal_pig.jpg      (a picture)                 no seal found
-    negative_square_name_seal.jpg      王書文印                    square seal, read 王畫之印 (seal-script 書/文); never an organisation seal
+    seal_wuhan_zrzy_ghj.png            武汉市自然资源和规划局    exact
+    seal_xiangyang_zrzy_ghj.png        襄阳市自然资源和规划局    exact
+    seal_paddleocr_invoice_seal.png    天津君和缘商贸有限公司    exact, sub_text 发票专用章
+    real_doc_business_license.jpg      武汉市市场监督管理局      exact; the printed emblem is no seal
+    seal_overlap_nanjing_xiecheng.png  南京谐诚机电工程有限公司  found, read 越工程有限公司 (177 px crop,
+                                                                 black form text through the glyphs)
+    negative_picture_seal_pig.jpg      (a picture)               no seal found
+    negative_square_name_seal.jpg      王書文印                  square, read 王画之印 (seal script);
+                                                                 never an organisation seal
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import pytest
 from seal_art import REALWORLD
 
 from checks.seals import check_seals, judge_seal
+from evaluation import cer
 from extractors.seals import SealReader
 
 pytestmark = pytest.mark.slow
@@ -40,20 +43,15 @@ def load(name: str) -> tuple[np.ndarray, dict]:  # type: ignore[type-arg]
     return np.ascontiguousarray(bgr[:, :, ::-1]), sidecar
 
 
-def cer(got: str | None, truth: str) -> float:
-    a, b = got or "", truth
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1] / max(1, len(b))
-
-
 def report(name: str, truth: str | None, found: list) -> None:  # type: ignore[type-arg]
-    got = [(c.finding.shape, c.finding.text, round(c.finding.text_confidence, 3), c.finding.sub_text) for c in found]
-    print(f"\n{name}: truth={truth!r} got={got}" + (f" CER={cer(found[0].finding.text if found else None, truth):.2f}" if truth else ""))
+    got = [
+        (c.finding.shape, c.finding.text, round(c.finding.text_confidence, 3), c.finding.sub_text)
+        for c in found
+    ]
+    print(
+        f"\n{name}: truth={truth!r} got={got}"
+        + (f" CER={cer(found[0].finding.text if found else None, truth):.2f}" if truth else "")
+    )
 
 
 @pytest.mark.parametrize(
@@ -94,7 +92,7 @@ def test_business_license_seal_and_not_the_emblem(seal_reader: SealReader) -> No
 
 
 def test_overlapped_seal_is_found(seal_reader: SealReader) -> None:
-    """Found, not read: the crop is 177 px and black form text runs through the glyphs."""
+    """Found, not read in full: a 177 px crop with black form text through the glyphs."""
     image, side = load("seal_overlap_nanjing_xiecheng.png")
     truth = side["ground_truth"]["seal_ring_text"]
     found = seal_reader.find_seals(image, page_no=1, dpi=None)
@@ -123,6 +121,8 @@ def test_square_name_seal_is_never_an_organisation_seal(seal_reader: SealReader)
     f = found[0].finding
     assert f.text and f.text.startswith("王")  # 王畫之印 when written: seal script 書/文 read as 畫/之
     assert judge_seal(f, {"institution_name": f.text, "sponsor": "王書文印"}) == (None, 0.0)
-    roles, findings = check_seals([f], required_roles=["institution_name"], expected={"institution_name": None})
+    roles, findings = check_seals(
+        [f], required_roles=["institution_name"], expected={"institution_name": None}
+    )
     assert roles == [None]
     assert [x.code for x in findings] == ["missing_seal"]

@@ -97,3 +97,35 @@ def test_rows_of_a_page_read_sideways() -> None:
         lines.append(ln.model_copy(update={"bbox": [w - 1 - y1, x0, w - 1 - y0, x1]}))
     page = upright.model_copy(update={"lines": tuple(lines), "rotation": 90})
     assert [r.text for r in build_rows([page])] == ["建设单位\t阳泉高级技工学校"]
+
+
+def test_rows_of_a_skewed_page_do_not_merge() -> None:
+    """Two long lines 60 px apart on a page skewed by 3 degrees: their boxes overlap vertically."""
+    import math
+
+    from records.models import PageText, TextLine
+
+    slope = math.tan(math.radians(3))
+    lines = []
+    for i, (a, b) in enumerate([("第一行的左半部分文字", "第一行右半部分"), ("第二行的左半部分文字", "第二行右半部分")]):
+        y = 200 + 60 * i
+        for x0, text in ((100, a), (900, b)):
+            x1 = x0 + 700
+            top, bottom = y + slope * x0, y + slope * x1 + 40
+            lines.append(TextLine(text=text, bbox=[x0, top, x1, bottom], confidence=0.99))
+    page = PageText(page_no=1, width=1654, height=2339, dpi=200, origin="ocr", skew=3.0, lines=tuple(lines))
+    assert [r.text for r in build_rows([page])] == ["第一行的左半部分文字\t第一行右半部分", "第二行的左半部分文字\t第二行右半部分"]
+
+
+def test_a_value_wrapping_onto_the_next_line_is_joined(rules) -> None:
+    from records.models import PageText, TextLine
+
+    texts = ["你单位申请的XX学校实训楼工程（工程地址：忻州市原平市长征",
+             "西街385号；建筑面积：21960.59平方米）消防验收。",
+             "经现场评定，该工程消防验收合格。"]
+    lines = tuple(TextLine(text=t, bbox=[100, 100 + 60 * i, 100 + 40 * len(t) if i == 2 else 1550, 140 + 60 * i],
+                           confidence=0.99) for i, t in enumerate(texts))
+    page = PageText(page_no=1, width=1654, height=2339, dpi=200, origin="ocr", lines=lines)
+    got = values(extract_fields([page], rules.doctypes["fire_acceptance_certificate"]))
+    assert got["project_address"] == "忻州市原平市长征西街385号"
+    assert got["building_area_m2"] == 21960.59
