@@ -2,7 +2,7 @@
 extract, check, assemble the contract's `DocumentResult`.
 
 `intake inspect` calls this directly; the Prefect flow (flows/batch.py) wraps the same two
-steps (`read_document`, `analyse_document`) in tasks.
+steps (`DocumentPipeline.read_document`, in a worker process, and `analyse`) in tasks.
 """
 
 from __future__ import annotations
@@ -155,19 +155,6 @@ class DocumentPipeline:
                 seals.append(sc.finding)
                 crops.append(_png(sc.crop))
         return ReadOutcome(loaded.media_type, loaded.declared_media_type, pages, infos, seals, crops)
-
-    # ------------------------------------------------------------------ analysis
-    def analyse_document(
-        self,
-        outcome: ReadOutcome,
-        ctx: DocumentContext,
-        *,
-        document_id: str,
-        size: int,
-        crop_keys: list[str] | None = None,
-    ) -> DocumentResult:
-        """Classify, extract, check and assemble the result of one read document."""
-        return analyse(outcome, ctx, self.rules, document_id=document_id, size=size, crop_keys=crop_keys)
 
 
 def analyse(

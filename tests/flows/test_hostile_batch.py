@@ -21,7 +21,7 @@ TRICKY_NAMES = ["扫描 全能王 #1 &2 100%.pdf", "..", "a%2f..%2f..%2fescape.p
 
 
 @pytest.fixture(scope="module")
-def hostile_run(prefect_harness, hostile_dir: Path, tmp_path_factory):
+def hostile_run(prefect_harness, hostile_dir: Path, tmp_path_factory):  # noqa: F811
     from flows.batch import batch_flow
     from flows.settings import Settings
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from flows.document import DocumentContext, PipelineOptions, process_file
-from flows.isolation import DocumentTimeout, IsolatedReader, ReaderCrashed
+from flows.isolation import DocumentTimeout, IsolatedReader
 from records.rules import default_rules_dir, load_rules
 
 

@@ -89,7 +89,7 @@ def test_rows_join_boxes_of_one_line_with_a_tab() -> None:
 def test_rows_of_a_page_read_sideways() -> None:
     # the same row, stored rotated by 90 degrees: boxes are tall and side by side vertically
     upright = ocr_page([["建设单位", "阳泉高级技工学校"]])
-    w, h = upright.width, upright.height
+    w = upright.width
     lines = []
     for ln in upright.lines:
         x0, y0, x1, y1 = ln.bbox
