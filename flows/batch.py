@@ -38,7 +38,9 @@ from records.rules import RuleSet, load_rules
 from storage import keys
 from storage.base import ObjectStore
 
+
 def _retry_if_retryable(task: Any, task_run: Any, state: Any) -> bool:
+    """Prefect retries an I/O task only for errors that say retrying may help (StorageError)."""
     try:
         state.result()
     except IntakeError as e:
