@@ -51,8 +51,8 @@ def _document_line(result: Any) -> str:
 
 
 def cmd_inspect(args: argparse.Namespace) -> int:
-    from flows.document import DocumentContext, process_file
-    from records.models import DocumentResult, Finding, derive_status
+    from flows.document import DocumentContext, process_file, with_duplicates
+    from records.models import DocumentResult
     from records.roster import load_roster
     from records.rules import load_rules
 
@@ -68,6 +68,7 @@ def cmd_inspect(args: argparse.Namespace) -> int:
         print(f"error: no such file: {', '.join(missing)}", file=sys.stderr)
         return ExitCode.bad_args
     results: dict[str, DocumentResult] = {}
+    keys_of: dict[str, list[str]] = {}
     for file in args.files:
         path = Path(file)
         institution = path.resolve().parent.name or None
@@ -75,11 +76,10 @@ def cmd_inspect(args: argparse.Namespace) -> int:
         ctx = DocumentContext(batch_id=args.batch_id, key=key, institution=institution,
                               roster_entry=roster.get(institution or ""))
         result, crops = process_file(reader, rules, path, ctx, timeout=settings.seconds_per_document)
+        keys_of.setdefault(result.document_id, []).append(key)
         first = results.get(result.document_id)
         if first is not None:  # the same bytes again: one document, noted as a duplicate submission
-            findings = [*first.findings, Finding(code="duplicate_submission", severity="info",
-                                                 message=f"同一文件（内容完全相同）被重复提交：{key}")]
-            result = first.model_copy(update={"findings": findings, "status": derive_status(findings)})
+            result = with_duplicates(first, keys_of[result.document_id])
             crops = []
         elif out and crops:
             ev_dir = out / "evidence" / result.document_id

@@ -121,8 +121,6 @@ def drop_red_ink(image: np.ndarray) -> np.ndarray:
     brightness (uneven light, yellowed paper, phone shadows) and levels are stretched so paper
     and seal ink go white and text stays dark.
     """
-    import cv2
-
     if image.ndim == 2:
         return np.repeat(image[:, :, None], 3, axis=2)
     rgb = image.astype(np.float32)
@@ -130,38 +128,39 @@ def drop_red_ink(image: np.ndarray) -> np.ndarray:
     lum = 0.299 * r + 0.587 * g + 0.114 * b
     reddish = (r - np.maximum(g, b)) > 35
     grey = np.where(reddish, r, lum)
-    h, w = grey.shape
-    small = cv2.resize(grey, (max(1, w // 4), max(1, h // 4)), interpolation=cv2.INTER_AREA)
-    paper = cv2.GaussianBlur(cv2.dilate(small, np.ones((9, 9), np.uint8)), (0, 0), 3)
-    paper = cv2.resize(paper, (w, h), interpolation=cv2.INTER_LINEAR)
-    v = grey / np.maximum(paper, 1.0)
+    v = _divide_by_paper(grey)
     out = (np.clip((v - 0.15) / (0.75 - 0.15), 0.0, 1.0) * 255).astype(np.uint8)
     return np.repeat(out[:, :, None], 3, axis=2)
 
 
-def _paper_normalised(image: np.ndarray) -> np.ndarray:
-    """Luminance divided by the local paper brightness (0 = black, ~1 = paper), float32."""
+def _divide_by_paper(grey: np.ndarray) -> np.ndarray:
+    """`grey` divided by an estimate of the local paper brightness (a large dilation of a
+    quarter-size copy, blurred): ~1 on paper whatever the lighting, lower on ink. float32."""
     import cv2
 
-    rgb = image.astype(np.float32) if image.ndim == 3 else np.repeat(image[:, :, None], 3, axis=2).astype(np.float32)
-    lum = 0.299 * rgb[..., 0] + 0.587 * rgb[..., 1] + 0.114 * rgb[..., 2]
-    h, w = lum.shape
-    small = cv2.resize(lum, (max(1, w // 4), max(1, h // 4)), interpolation=cv2.INTER_AREA)
+    h, w = grey.shape
+    small = cv2.resize(grey, (max(1, w // 4), max(1, h // 4)), interpolation=cv2.INTER_AREA)
     paper = cv2.GaussianBlur(cv2.dilate(small, np.ones((9, 9), np.uint8)), (0, 0), 3)
     paper = cv2.resize(paper, (w, h), interpolation=cv2.INTER_LINEAR)
-    return np.asarray(lum / np.maximum(paper, 1.0), dtype=np.float32)
+    return np.asarray(grey / np.maximum(paper, 1.0), dtype=np.float32)
 
 
-def dark_ink_only(image: np.ndarray, seal_box: tuple[int, int, int, int]) -> np.ndarray | None:
+def paper_normalised(image: np.ndarray) -> np.ndarray:
+    """Luminance divided by the local paper brightness (0 = black, ~1 = paper), float32."""
+    rgb = image.astype(np.float32) if image.ndim == 3 else np.repeat(image[:, :, None], 3, axis=2).astype(np.float32)
+    return _divide_by_paper(0.299 * rgb[..., 0] + 0.587 * rgb[..., 1] + 0.114 * rgb[..., 2])
+
+
+def dark_ink_only(v: np.ndarray, seal_box: tuple[int, int, int, int]) -> np.ndarray | None:
     """Keep only the darkest ink: black print over a grey seal (photocopies, greyscale scans).
 
     The threshold splits the non-paper pixels inside the seal's box into two tones by Otsu's
-    method (print is darker than stamp ink, even when both are grey). Returns a 3-channel image,
+    method (print is darker than stamp ink, even when both are grey). `v` is the page's
+    `paper_normalised` luminance, computed once per page. Returns a 3-channel page image,
     or None when the two tones are not separable (a seal as dark as the text).
     """
     import cv2
 
-    v = _paper_normalised(image)
     x0, y0, x1, y1 = seal_box
     inside = v[y0:y1, x0:x1]
     ink = inside[inside < 0.85]
@@ -350,11 +349,12 @@ class PaddleOcrEngine:
             return page
         h, w = image.shape[:2]
         lines = list(page.lines)
+        v = paper_normalised(image)  # once per page, shared by its seals
         for box in seal_boxes:
             x0, y0, x1, y1 = (int(max(0, box[0])), int(max(0, box[1])), int(min(w, box[2])), int(min(h, box[3])))
             if x1 - x0 < 20 or y1 - y0 < 20:
                 continue
-            dark = dark_ink_only(image, (x0, y0, x1, y1))
+            dark = dark_ink_only(v, (x0, y0, x1, y1))
             if dark is None:
                 continue
             band = dark[y0:y1]

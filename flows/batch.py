@@ -29,10 +29,11 @@ from flows.document import (
     failed_result,
     read_or_fail,
     sha256_file,
+    with_duplicates,
 )
 from flows.settings import Settings, quiet_environment
 from records.errors import IntakeError, LimitExceeded
-from records.models import BatchSummary, DocumentResult, Finding, InstitutionSummary, SummaryEntry, derive_status
+from records.models import BatchSummary, DocumentResult, InstitutionSummary, SummaryEntry
 from records.roster import RosterEntry, load_roster
 from records.rules import RuleSet, load_rules
 from storage import keys
@@ -198,14 +199,10 @@ def _mark_duplicates(store: ObjectStore, batch_id: str, entries: list[SummaryEnt
             continue
         rkey = keys.result_key(batch_id, document_id)
         result = DocumentResult.model_validate_json(store.get(rkey))
-        if any(f.code == "duplicate_submission" for f in result.findings):
+        updated = with_duplicates(result, ks)
+        if updated.findings == result.findings:
             continue
-        others = sorted(k for k in ks if k != result.source.key)
-        finding = Finding(code="duplicate_submission", severity="info",
-                          message="同一文件（内容完全相同）被重复提交：" + "；".join(others))
-        findings = [*result.findings, finding]
-        updated = result.model_copy(update={"findings": findings, "status": derive_status(findings)})
-        body = json.dumps(DocumentResult.model_validate(updated.model_dump()).model_dump(mode="json"), ensure_ascii=False, indent=1)
+        body = json.dumps(updated.model_dump(mode="json"), ensure_ascii=False, indent=1)
         store.put(rkey, body.encode("utf-8"), content_type="application/json")
 
 

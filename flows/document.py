@@ -221,6 +221,19 @@ def _expected_seal_names(doc_type: str, fields: dict[str, Any], ctx: DocumentCon
     return {"institution_name": ctx.institution or val("institution_name"), "sponsor": sponsor}
 
 
+def with_duplicates(result: DocumentResult, other_keys: list[str]) -> DocumentResult:
+    """`result` with one duplicate_submission (info) finding naming every other key the same
+    bytes were uploaded under; an earlier such finding is replaced, so this is idempotent."""
+    others = sorted({k for k in other_keys if k != result.source.key})
+    if not others:
+        return result
+    findings = [f for f in result.findings if f.code != "duplicate_submission"]
+    findings.append(Finding(code="duplicate_submission", severity="info",
+                            message="同一文件（内容完全相同）被重复提交：" + "；".join(others)))
+    return DocumentResult.model_validate(
+        {**result.model_dump(), "findings": [f.model_dump() for f in findings], "status": derive_status(findings)})
+
+
 def failed_result(ctx: DocumentContext, *, document_id: str, size: int, reason: str) -> DocumentResult:
     """A `failed` result for a document the pipeline could not process (crash, timeout, limit)."""
     return DocumentResult(
