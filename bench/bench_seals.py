@@ -3,6 +3,7 @@
     .venv/bin/python bench/bench_seals.py                      # drawn pages (tests/seals/seal_art.py)
     .venv/bin/python bench/bench_seals.py --corpus /tmp/corpus # a generated corpus (samples.generator)
     .venv/bin/python bench/bench_seals.py --reader polar       # polar unwarp only (no seal detector)
+    .venv/bin/python bench/bench_seals.py --corpus /tmp/corpus --detect-only  # detection alone, fast
 
 The corpus mode scores against the corpus truth like evaluation/score.py does for seals: same
 page, IoU >= 0.3, greedy; ring text exact after NFKC + whitespace removal; and the seal finding
@@ -119,6 +120,7 @@ def bench_corpus(reader: Any, root: Path) -> None:
     t_pages: list[float] = []
     n_seals = 0
     by_color: dict[str, list[int]] = {}
+    det_by_color: dict[str, list[int]] = {}  # colour -> [truth found, truth missed, predicted, spurious]
     for tf in sorted((root / "truth").glob("*.json")):
         t = json.loads(tf.read_text(encoding="utf-8"))
         path = root / "inbox" / t["key"]
@@ -144,21 +146,29 @@ def bench_corpus(reader: Any, root: Path) -> None:
                 v = 1.0 if pic else _iou(ts["bbox"], g.bbox)
                 if v > best:
                     best, bj = v, j
+            counts = det_by_color.setdefault(ts.get("color", "?"), [0, 0, 0, 0])
+            counts[0 if bj is not None and best >= 0.3 else 1] += 1
             if bj is not None and best >= 0.3:
                 used.add(bj)
                 tp += 1
                 g = got[bj][0]
                 if ts.get("text"):
                     pairs += 1
-                    ok = _norm(g.text) == _norm(ts["text"])
+                    ok = _norm(g.text or "") == _norm(ts["text"])
                     exact += ok
-                    cer += levenshtein(_norm(g.text), _norm(ts["text"])) / max(1, len(_norm(ts["text"])))
+                    cer += levenshtein(_norm(g.text or ""), _norm(ts["text"])) / max(
+                        1, len(_norm(ts["text"]))
+                    )
                     by_color.setdefault(f"{ts['color']}{'/partial' if ts['partial'] else ''}", [0, 0])
                     by_color[f"{ts['color']}{'/partial' if ts['partial'] else ''}"][0] += ok
                     by_color[f"{ts['color']}{'/partial' if ts['partial'] else ''}"][1] += 1
             else:
                 fn += 1
         fp += len(got) - len(used)
+        for j, (g, _) in enumerate(got):
+            counts = det_by_color.setdefault(g.color, [0, 0, 0, 0])
+            counts[2] += 1
+            counts[3] += j not in used
         inst = roster.get(t.get("institution") or "", {})
         if t["doc_type"] == "fire_acceptance_certificate":
             req = ["issuing_authority", "sponsor"]
@@ -183,6 +193,12 @@ def bench_corpus(reader: Any, root: Path) -> None:
     rec = tp / max(1, tp + fn)
     f1 = 2 * prec * rec / max(1e-9, prec + rec)
     print(f"corpus {root}: detection tp={tp} fp={fp} fn={fn}  P={prec:.3f} R={rec:.3f} F1={f1:.3f}")
+    for k, (found_n, missed, predicted, spurious) in sorted(det_by_color.items()):
+        print(
+            f"    {k:5s} recall {found_n}/{found_n + missed} = {found_n / max(1, found_n + missed):.3f}, "
+            f"precision (by the detected colour) {predicted - spurious}/{predicted} = "
+            f"{(predicted - spurious) / max(1, predicted):.3f}"
+        )
     print(
         f"  ring text exact {exact}/{pairs} = {exact / max(1, pairs):.3f}, mean CER {cer / max(1, pairs):.3f}"
     )
@@ -199,6 +215,7 @@ def main() -> None:
     ap.add_argument("--corpus", type=Path, help="a generated corpus dir (inbox/, truth/, roster.csv)")
     ap.add_argument("--pages", type=int, default=20, help="drawn pages to time (default 20)")
     ap.add_argument("--reader", choices=("polar", "seal_det", "both"), default="both")
+    ap.add_argument("--detect-only", action="store_true", help="corpus: find seals without reading them")
     args = ap.parse_args()
 
     import cv2
@@ -212,7 +229,7 @@ def main() -> None:
     detector = SealReader(SealOptions(read_text=False))
     print(f"reader={args.reader}, 2 threads, cpus={os.cpu_count()}")
     if args.corpus:
-        bench_corpus(reader, args.corpus)
+        bench_corpus(detector if args.detect_only else reader, args.corpus)
     else:
         bench_drawn(reader, detector, args.pages)
 

@@ -9,7 +9,16 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from evaluation.score import NONE_LABEL, PRF, DocDiff, EvalReport, FieldScores, LabelScores
+from evaluation.score import (
+    NONE_LABEL,
+    PRF,
+    DocDiff,
+    EvalReport,
+    FieldScores,
+    LabelScores,
+    SealGroupScores,
+    Target,
+)
 
 
 def _f(v: float | None, digits: int = 3) -> str:
@@ -76,8 +85,40 @@ _FIELD_HEADER = ["field", "P", "R", "F1", "tp", "fp", "fn"]
 
 
 def _target_rows(report: EvalReport) -> list[list[str]]:
+    return _rows_of_targets(report.targets)
+
+
+def _rows_of_targets(targets: list[Target]) -> list[list[str]]:
+    return [[t.name, f"≥ {t.target:.2f}", _f(t.measured), "yes" if t.met else "NO"] for t in targets]
+
+
+_SEAL_GROUP_HEADER = [
+    "",
+    "truth",
+    "found",
+    "recall",
+    "predicted",
+    "precision",
+    "text exact",
+    "mean CER",
+    "role",
+]
+
+
+def _seal_group_rows(groups: dict[str, SealGroupScores]) -> list[list[str]]:
     return [
-        [t.name, f"≥ {t.target:.2f}", _f(t.measured), "yes" if t.met else "NO"] for t in report.targets
+        [
+            name,
+            str(g.truth),
+            str(g.matched),
+            _f(g.recall),
+            str(g.predicted),
+            _f(g.precision),
+            f"{_f(g.text_exact_rate)} ({g.text_exact}/{g.text_pairs})",
+            _f(g.mean_cer, 4),
+            f"{_f(g.role_accuracy)} ({g.role_correct}/{g.role_pairs})",
+        ]
+        for name, g in groups.items()
     ]
 
 
@@ -175,6 +216,15 @@ def render_text(report: EvalReport, *, max_diffs: int = 30) -> str:
         f"mean CER {_f(s.mean_cer, 4)}; "
         f"role accuracy {_f(s.role_accuracy)} ({s.role_correct}/{s.role_pairs})"
     )
+    if s.targets:
+        L.append(f"  seal targets ({sum(t.met for t in s.targets)}/{len(s.targets)} met)")
+        L += _table(["target", "want", "measured", "met"], _rows_of_targets(s.targets), indent="    ")
+    for title, groups in (("colour", s.by_color), ("shape", s.by_shape)):
+        if groups:
+            L.append(f"  by {title}:")
+            L += _table([title, *_SEAL_GROUP_HEADER[1:]], _seal_group_rows(groups), indent="    ")
+    if s.unattributed_fp:
+        L.append(f"  {s.unattributed_fp} false positive(s) of no known colour (overall precision only)")
     L.append("")
 
     fd = r.findings
@@ -189,9 +239,10 @@ def render_text(report: EvalReport, *, max_diffs: int = 30) -> str:
         )
     L.append("")
 
-    L.append(f"Differences: {len(r.diffs)} document(s), worst first" + (
-        f" (showing {max_diffs})" if len(r.diffs) > max_diffs else ""
-    ))
+    L.append(
+        f"Differences: {len(r.diffs)} document(s), worst first"
+        + (f" (showing {max_diffs})" if len(r.diffs) > max_diffs else "")
+    )
     for dd in r.diffs[: max(max_diffs, 0)]:
         L.append(f"- {_diff_title(dd)}")
         L += [f"    {line}" for line in _diff_lines(dd)]
@@ -238,8 +289,15 @@ def render_markdown(report: EvalReport, *, max_diffs: int = 30) -> str:
         L += _md_table(
             ["truth doc_type", "P", "R", "F1", "tp", "fp", "fn"],
             [
-                [dt, _f(fs.micro.precision), _f(fs.micro.recall), _f(fs.micro.f1), str(fs.micro.tp),
-                 str(fs.micro.fp), str(fs.micro.fn)]
+                [
+                    dt,
+                    _f(fs.micro.precision),
+                    _f(fs.micro.recall),
+                    _f(fs.micro.f1),
+                    str(fs.micro.tp),
+                    str(fs.micro.fp),
+                    str(fs.micro.fn),
+                ]
                 for dt, fs in r.fields.per_doc_type.items()
             ],
         )
@@ -262,6 +320,33 @@ def render_markdown(report: EvalReport, *, max_diffs: int = 30) -> str:
         ],
     )
     L.append("")
+    if s.targets:
+        met = sum(t.met for t in s.targets)
+        L.append(f"### Seal targets of issue 4 ({met}/{len(s.targets)} met)")
+        L.append("")
+        L += _md_table(["metric", "target", "measured", "met"], _rows_of_targets(s.targets))
+        L.append("")
+    if s.by_color:
+        L.append("### By seal colour")
+        L.append("")
+        L.append(
+            "Recall, ring text and role by the truth seal's colour (red: colour scans and pictures; grey: "
+            "photocopies, greyscale and 1-bit scans). Precision: "
+            + s.color_precision_from
+            + (f" ({s.unattributed_fp} such false positive(s))." if s.unattributed_fp else ".")
+        )
+        L.append("")
+        L += _md_table(["colour", *_SEAL_GROUP_HEADER[1:]], _seal_group_rows(s.by_color))
+        L.append("")
+    if s.by_shape:
+        L.append("### By seal shape")
+        L.append("")
+        L.append(
+            "Recall, ring text and role by the truth seal's shape; precision by the shape the result gave."
+        )
+        L.append("")
+        L += _md_table(["shape", *_SEAL_GROUP_HEADER[1:]], _seal_group_rows(s.by_shape))
+        L.append("")
 
     fd = r.findings
     L.append(f"## Findings — recall {_f(fd.recall)} ({fd.found}/{fd.truth_codes})")

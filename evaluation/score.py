@@ -35,6 +35,15 @@ Conventions (all metrics):
   reads as ``""``) and mean CER = Levenshtein(got, truth) / len(truth) on the normalised strings
   (not capped: a long wrong reading can exceed 1). Role accuracy is over all matched pairs:
   truth ``role`` (``null``/``"null"`` = no role) equals result ``matches``.
+* Seal breakdowns (``seals.by_color``, ``seals.by_shape``): recall, ring text and role are
+  grouped by the *truth* seal's ``color`` / ``shape`` (missing -> ``"unknown"``). Precision by
+  shape groups result seals by their predicted ``shape``. The result contract carries no seal
+  colour, so precision by colour attributes each result seal to a colour: its own ``color`` if
+  a result ever carries one, else a matched seal takes its truth seal's colour and an unmatched
+  one the colour of the truth seals on its page, or of the document, when they are all of one
+  colour (a colourless scan has grey seals only); other false positives stay unattributed
+  (``seals.unattributed_fp``) and count only in the overall precision. ``seals.targets`` holds
+  the seal targets of issue 4 (not part of the headline ``targets``).
 * Findings: per truth code (de-duplicated per document), found if the result has a finding with
   that code at any severity. Spurious = distinct codes per document among result findings of
   severity error/warning that are not in the truth codes (info findings are never spurious);
@@ -73,6 +82,17 @@ TARGETS: tuple[tuple[str, str, float], ...] = (
     ("finding recall", "findings.recall", 0.95),
     ("accounted for", "documents.accounted_for", 1.0),
 )
+
+
+# The seal targets of issue 4, reported in the seal section (same form as TARGETS).
+SEAL_TARGETS: tuple[tuple[str, str, float], ...] = (
+    ("seal detection recall, red (colour scans)", "seals.by_color.red.recall", 0.99),
+    ("seal detection recall, grey (grey/1-bit scans, photocopies)", "seals.by_color.grey.recall", 0.95),
+    ("seal detection precision", "seals.detection.precision", 0.98),
+    ("seal ring text exact (generated scans)", "seals.text_exact_rate", 0.95),
+    ("seal role judged right", "seals.role_accuracy", 0.97),
+)
+UNKNOWN_GROUP = "unknown"
 
 
 # ---------------------------------------------------------------- small pure helpers
@@ -184,6 +204,32 @@ class FieldReport(FieldScores):
     per_doc_type: dict[str, FieldScores] = Field(description="grouped by the truth doc_type")
 
 
+class Target(BaseModel):
+    name: str
+    metric: str
+    target: float
+    measured: float | None
+    met: bool
+
+
+class SealGroupScores(BaseModel):
+    """Seal scores of one colour or shape (see the module docstring for how seals are grouped)."""
+
+    truth: int = Field(description="truth seals of the group")
+    matched: int = Field(description="... of which a result seal matched")
+    recall: float | None
+    predicted: int = Field(description="result seals attributed to the group")
+    correct: int = Field(description="... of which matched a truth seal")
+    precision: float | None
+    text_pairs: int = 0
+    text_exact: int = 0
+    text_exact_rate: float | None = None
+    mean_cer: float | None = None
+    role_pairs: int = 0
+    role_correct: int = 0
+    role_accuracy: float | None = None
+
+
 class SealScores(BaseModel):
     iou_threshold: float = IOU_THRESHOLD
     truth: int
@@ -196,6 +242,15 @@ class SealScores(BaseModel):
     role_pairs: int
     role_correct: int
     role_accuracy: float | None
+    by_color: dict[str, SealGroupScores] = Field(default_factory=dict, description="by truth seal colour")
+    by_shape: dict[str, SealGroupScores] = Field(default_factory=dict, description="by truth seal shape")
+    unattributed_fp: int = Field(
+        default=0, description="false positives of no known colour: in the overall precision only"
+    )
+    color_precision_from: str = Field(
+        default="", description="how result seals were given a colour for precision by colour"
+    )
+    targets: list[Target] = Field(default_factory=list, description="issue-4 seal targets")
 
 
 class CodeScores(BaseModel):
@@ -277,14 +332,6 @@ class DocDiff(BaseModel):
     seals: list[SealDiff] = Field(default_factory=list)
 
 
-class Target(BaseModel):
-    name: str
-    metric: str
-    target: float
-    measured: float | None
-    met: bool
-
-
 class EvalReport(BaseModel):
     report_version: str = REPORT_VERSION
     truth_dir: str
@@ -307,7 +354,7 @@ class EvalReport(BaseModel):
 
 
 class _TruthSeal:
-    __slots__ = ("page", "bbox", "text", "role", "shape")
+    __slots__ = ("page", "bbox", "text", "role", "shape", "shape_group", "color")
 
     def __init__(self, raw: Any) -> None:
         raw = raw if isinstance(raw, dict) else {}
@@ -318,7 +365,10 @@ class _TruthSeal:
         self.text = text if isinstance(text, str) and normalize_text(text) else None
         role = raw.get("role")
         self.role = role if isinstance(role, str) and role not in ("", "null", "none") else None
-        self.shape = raw.get("shape")
+        shape, color = raw.get("shape"), raw.get("color")
+        self.shape = shape
+        self.shape_group = shape if isinstance(shape, str) and shape else UNKNOWN_GROUP
+        self.color = color if isinstance(color, str) and color else UNKNOWN_GROUP
 
 
 class _Truth:
@@ -564,6 +614,8 @@ def evaluate(truth_dir: Path, results_dir: Path) -> EvalReport:
     status_pairs: list[tuple[str, str]] = []
     fields = _Counter()
     seal_tp = seal_fp = seal_fn = 0
+    by_color, by_shape = _SealGroups(), _SealGroups()
+    unattributed_fp = 0
     text_pairs = text_exact = role_pairs = role_correct = 0
     cer_sum = 0.0
     code_truth: dict[str, int] = {}
@@ -590,6 +642,9 @@ def evaluate(truth_dir: Path, results_dir: Path) -> EvalReport:
             for k in t.fields:
                 fields.add(t.doc_type, k, fn=1)
             seal_fn += len(t.seals)
+            for s in t.seals:
+                by_color.truth(s.color, matched=False)
+                by_shape.truth(s.shape_group, matched=False)
             diffs.append(
                 DocDiff(
                     document_id=doc_id,
@@ -645,6 +700,17 @@ def evaluate(truth_dir: Path, results_dir: Path) -> EvalReport:
         seal_tp += len(pairs)
         seal_fn += len(t.seals) - len(matched_t)
         seal_fp += len(r.seals) - len(matched_g)
+        truth_of = {j: i for i, j, _ in pairs}
+        for i, s in enumerate(t.seals):
+            by_color.truth(s.color, matched=i in matched_t)
+            by_shape.truth(s.shape_group, matched=i in matched_t)
+        for j, g in enumerate(r.seals):
+            by_shape.predicted(g.shape, correct=j in matched_g)
+            colour = _result_seal_colour(g, t.seals, truth_of.get(j))
+            if colour is None:
+                unattributed_fp += 1
+            else:
+                by_color.predicted(colour, correct=j in matched_g)
         for i, s in enumerate(t.seals):
             if i not in matched_t:
                 diff.seals.append(SealDiff(kind="missed", page=s.page, bbox=s.bbox, truth=s.text))
@@ -657,6 +723,8 @@ def evaluate(truth_dir: Path, results_dir: Path) -> EvalReport:
                 text_pairs += 1
                 c = cer(g.text, s.text)
                 cer_sum += c
+                by_color.text(s.color, c)
+                by_shape.text(s.shape_group, c)
                 if c == 0.0:
                     text_exact += 1
                 else:
@@ -666,6 +734,8 @@ def evaluate(truth_dir: Path, results_dir: Path) -> EvalReport:
                         )
                     )
             role_pairs += 1
+            by_color.role(s.color, g.matches == s.role)
+            by_shape.role(s.shape_group, g.matches == s.role)
             if g.matches == s.role:
                 role_correct += 1
             else:
@@ -712,6 +782,14 @@ def evaluate(truth_dir: Path, results_dir: Path) -> EvalReport:
         role_pairs=role_pairs,
         role_correct=role_correct,
         role_accuracy=_ratio(role_correct, role_pairs),
+        by_color=by_color.report(),
+        by_shape=by_shape.report(),
+        unattributed_fp=unattributed_fp,
+        color_precision_from=(
+            "result seals carry no colour: a matched seal counts as its truth seal's colour, a false "
+            "positive as the colour of the truth seals on its page (else of its document) when they are "
+            "all one colour; other false positives count in the overall precision only"
+        ),
     )
     n_truth_codes = sum(code_truth.values())
     n_found = sum(code_found.values())
@@ -753,11 +831,94 @@ def evaluate(truth_dir: Path, results_dir: Path) -> EvalReport:
         m = _metric(report, metric)
         met = m is not None and m >= thr
         report.targets.append(Target(name=name, metric=metric, target=thr, measured=m, met=met))
+    for name, metric, thr in SEAL_TARGETS:
+        m = _metric(report, metric)
+        report.seals.targets.append(
+            Target(name=name, metric=metric, target=thr, measured=m, met=m is not None and m >= thr)
+        )
     return report
 
 
 def _metric(report: EvalReport, path: str) -> float | None:
+    """The value at a dotted path (attributes, or keys of dicts); None when a key is absent."""
     obj: Any = report
     for part in path.split("."):
-        obj = getattr(obj, part)
+        obj = obj.get(part) if isinstance(obj, dict) else getattr(obj, part)
+        if obj is None:
+            return None
     return obj
+
+
+class _SealGroups:
+    """Seal counts per group (a colour or a shape), for `SealGroupScores`."""
+
+    _KEYS = (
+        "truth",
+        "matched",
+        "predicted",
+        "correct",
+        "text_pairs",
+        "text_exact",
+        "role_pairs",
+        "role_correct",
+    )
+
+    def __init__(self) -> None:
+        self.n: dict[str, dict[str, int]] = {}
+        self.cer_sum: dict[str, float] = {}
+
+    def _g(self, group: str) -> dict[str, int]:
+        return self.n.setdefault(group, dict.fromkeys(self._KEYS, 0))
+
+    def truth(self, group: str, *, matched: bool) -> None:
+        g = self._g(group)
+        g["truth"] += 1
+        g["matched"] += matched
+
+    def predicted(self, group: str, *, correct: bool) -> None:
+        g = self._g(group)
+        g["predicted"] += 1
+        g["correct"] += correct
+
+    def text(self, group: str, c: float) -> None:
+        g = self._g(group)
+        g["text_pairs"] += 1
+        g["text_exact"] += c == 0.0
+        self.cer_sum[group] = self.cer_sum.get(group, 0.0) + c
+
+    def role(self, group: str, ok: bool) -> None:
+        g = self._g(group)
+        g["role_pairs"] += 1
+        g["role_correct"] += ok
+
+    def report(self) -> dict[str, SealGroupScores]:
+        out: dict[str, SealGroupScores] = {}
+        for name in sorted(self.n):
+            g = self.n[name]
+            out[name] = SealGroupScores(
+                **g,
+                recall=_ratio(g["matched"], g["truth"]),
+                precision=_ratio(g["correct"], g["predicted"]),
+                text_exact_rate=_ratio(g["text_exact"], g["text_pairs"]),
+                mean_cer=_ratio(self.cer_sum.get(name, 0.0), g["text_pairs"]),
+                role_accuracy=_ratio(g["role_correct"], g["role_pairs"]),
+            )
+        return out
+
+
+def _result_seal_colour(got: Any, truth: list[_TruthSeal], matched: int | None) -> str | None:
+    """The colour a result seal is counted under for precision by colour (None: unattributed).
+
+    Its own ``color`` when the result carries one; else its truth seal's when matched; else the
+    one colour of the truth seals on its page, or of the whole document.
+    """
+    own = getattr(got, "color", None)
+    if isinstance(own, str) and own:
+        return own
+    if matched is not None:
+        return truth[matched].color
+    for pool in ([s for s in truth if s.page == got.page], truth):
+        colours = {s.color for s in pool}
+        if len(colours) == 1:
+            return colours.pop()
+    return None

@@ -15,11 +15,12 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from extractors import entities
 from extractors.normalise import (
     NORMALISERS,
     cn_to_int,
-    find_dates,
     find_document_number,
+    fold_variants,
     nfkc,
     normalise_conclusion,
     normalise_org,
@@ -27,12 +28,28 @@ from extractors.normalise import (
 from records.models import AREA_CODES, FieldValue, PageText, TextOrigin
 from records.rules import DocTypeRules, FieldRule
 
-ORG_SUFFIX = (
-    "局|厅|委|委员会|支队|大队|中队|总队|学校|学院|技校|中心|公司|集团|研究院|院|所|站|处|部|办公室|政府|协会|基地|分校|校区"
-)
-_ORG_RE = re.compile(rf"^[\u4e00-\u9fa5（）()A-Za-z0-9]{{3,40}}?(?:{ORG_SUFFIX})$")
-_ENUM_HEAD = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[）)]|\d{1,2}[、.．]|第[一二三四五六七八九十]+[部分章])")
+# (二) with its closing bracket misread by OCR (（二」, （三消防…) still opens a heading.
+_ENUM_HEAD = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[）)」』\]】〕|lI1]?|\d{1,2}[、.．]|第[一二三四五六七八九十]+[部分章])")
 _SEP = "：:"
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One OCR box of a row, with its box in the upright frame the page was read in."""
+
+    text: str
+    box: tuple[float, float, float, float]
+    confidence: float = 1.0
+    start: int = 0  # where the cell's text starts in its row's text
+
+    @property
+    def height(self) -> float:
+        return self.box[3] - self.box[1]
+
+    @property
+    def cy(self) -> float:
+        return (self.box[1] + self.box[3]) / 2
 
 
 @dataclass(frozen=True)
@@ -45,6 +62,7 @@ class Row:
     confidence: float
     origin: TextOrigin
     index: int  # position in reading order over the whole document
+    cells: tuple[Cell, ...] = ()  # the boxes of an OCR row (empty for text layers and DOCX)
 
 
 def _upright(b: list[float], rotation: int, w: int, h: int) -> tuple[float, float, float, float]:
@@ -66,8 +84,10 @@ def build_rows(pages: list[PageText] | tuple[PageText, ...]) -> list[Row]:
         if page.origin != "ocr" or not any(line.bbox for line in page.lines):
             for line in page.lines:
                 if line.text.strip():
-                    rows.append(Row(page.page_no, line.text, tuple(line.bbox) if line.bbox else None,  # type: ignore[arg-type]
-                                    line.confidence, page.origin, len(rows)))
+                    box = tuple(line.bbox) if line.bbox else None
+                    # a text-layer line with a box is one cell (its parts' own boxes are unknown)
+                    cells = (Cell(line.text.strip(), _upright(list(box), page.rotation, page.width, page.height)),) if box else ()
+                    rows.append(Row(page.page_no, line.text, box, line.confidence, page.origin, len(rows), cells))  # type: ignore[arg-type]
             continue
         # On a skewed page a line's box is taller than its text and neighbouring lines' boxes
         # overlap: group by the line centre's height corrected for the page's slope.
@@ -94,18 +114,28 @@ def build_rows(pages: list[PageText] | tuple[PageText, ...]) -> list[Row]:
         for g in groups:
             g.sort(key=lambda it: it[0][0])
             parts: list[str] = []
+            starts: list[int] = []
             prev_x1 = None
             for ub, line, _, _ in g:
                 if prev_x1 is not None:
                     gap = ub[0] - prev_x1
                     parts.append("\t" if gap > 0.8 * (ub[3] - ub[1]) else "")
+                starts.append(sum(len(x) for x in parts))
                 parts.append(line.text.strip())
                 prev_x1 = ub[2]
             boxes = [it[1].bbox for it in g]
             bbox = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
             conf = min(it[1].confidence for it in g)
-            rows.append(Row(page.page_no, "".join(parts), bbox, conf, "ocr", len(rows)))
+            cells = tuple(Cell(it[1].text.strip(), it[0], it[1].confidence, st) for it, st in zip(g, starts, strict=True))
+            rows.append(Row(page.page_no, "".join(parts), bbox, conf, "ocr", len(rows), cells))
     return rows
+
+
+def _row_conf(row: Row, start: int, end: int) -> float:
+    """OCR confidence of the part of a row from `start` to `end`: its lowest box there (a low
+    box elsewhere in the row, a stamp or a scribble, says nothing about this value)."""
+    confs = [c.confidence for c in row.cells if c.start < max(end, start + 1) and c.start + len(c.text) > start]
+    return min(confs) if confs else row.confidence
 
 
 def _label_regex(label: str) -> re.Pattern[str]:
@@ -127,6 +157,7 @@ class Hit:
     text: str
     row: Row
     confidence: float
+    value: Any = None  # the normalised value when the finder knows it (a repaired date)
 
 
 def _value_after(row: Row, end: int) -> str:
@@ -193,7 +224,7 @@ def find_labelled(rows: list[Row], labels: list[str], all_labels: list[str]) -> 
                     more = _STOP.split(rows[i + 1].text, maxsplit=1)[0].strip()
                     more = re.split(r"[）)]", more, maxsplit=1)[0] if re.search(r"[（(][^）)]*$", row.text[: m.start()]) else more
                     value += more
-                return Hit(value, row, row.confidence)
+                return Hit(value, row, _row_conf(row, m.start(), m.end() + len(value)))
             if i + 1 < len(rows) and rows[i + 1].page == row.page and not _starts_with_label(rows[i + 1].text, all_labels):
                 nxt = rows[i + 1]
                 return Hit(_STOP.split(nxt.text)[0].split("\t")[0].strip(), nxt, nxt.confidence)
@@ -214,6 +245,14 @@ def _paragraphs(rows: list[Row]) -> list[tuple[str, list[tuple[int, Row]]]]:
     if spans:
         out.append((text, spans))
     return out
+
+
+def _conf_between(spans: list[tuple[int, Row]], start: int, end: int) -> float:
+    """The lowest OCR confidence of the rows a match from `start` to `end` lies on (not of the
+    whole paragraph: a stamp or scribble row under it says nothing about this value)."""
+    confs = [r.confidence for k, (off, r) in enumerate(spans)
+             if off < max(end, start + 1) and (k + 1 == len(spans) or spans[k + 1][0] > start)]
+    return min(confs) if confs else min(r.confidence for _, r in spans)
 
 
 def _row_at(spans: list[tuple[int, Row]], pos: int) -> Row:
@@ -242,72 +281,231 @@ def find_labelled_in_prose(rows: list[Row], labels: list[str], all_labels: list[
             value = value.strip(" \t，,")
             if value:
                 row = _row_at(spans, m.end())
-                return Hit(value, row, min(r.confidence for _, r in spans if _ is not None))
+                return Hit(value, row, _conf_between(spans, m.start(), m.end() + len(value)))
+    return None
+
+
+# --------------------------------------------------------------------- ruled tables (OCR boxes)
+
+# A form label of a ruled table that is not one of ours still bounds a neighbouring value cell.
+_FORM_LABEL = re.compile(r"^[\u4e00-\u9fa5]{2,7}(?:名称|单位|地址|地点|面积|类型|类别|性质|日期|结论|意见|负责人|代表人|联系人|"
+                         r"电话|方式|编号|文号|机关|部门)$")
+EMPTY_CELL = Hit.__new__(Hit)  # sentinel: the label's cell was found and it is empty
+
+
+def _flat(text: str) -> str:
+    return re.sub(r"[\s:：]+", "", fold_variants(nfkc(text)))
+
+
+def _is_label_cell(text: str, all_labels: list[str]) -> bool:
+    """A cell that is a label, or starts with one of ours (OCR glues 单位类别技工院校)."""
+    flat = _flat(text)
+    return flat in all_labels or bool(_FORM_LABEL.match(flat)) or any(flat.startswith(lab) for lab in all_labels)
+
+
+def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
+    return min(a1, b1) - max(a0, b0)
+
+
+def _label_cells(rows: list[Row], lab: str) -> list[tuple[Row, tuple[float, float, float, float], float]]:
+    """Cells that hold exactly `lab` (row, box, line height); a label wrapped inside its cell
+    (主要负责 / 人) is put back together from two cells stacked in one column."""
+    out = []
+    for i, row in enumerate(rows):
+        for cell in row.cells:
+            flat = _flat(cell.text)
+            if flat == lab:
+                out.append((row, cell.box, cell.height))
+            elif len(flat) >= 2 and lab.startswith(flat):
+                rest = lab[len(flat):]
+                for below in rows[i + 1:i + 4]:
+                    if below.page != row.page:
+                        break
+                    for c2 in below.cells:
+                        if (_flat(c2.text) == rest and c2.box[1] - cell.box[3] < 2.0 * cell.height
+                                and _overlap(cell.box[0], cell.box[2], c2.box[0], c2.box[2]) > 0):
+                            box = (min(cell.box[0], c2.box[0]), cell.box[1], max(cell.box[2], c2.box[2]), c2.box[3])
+                            out.append((row, box, cell.height))
+    return out
+
+
+def find_in_table(rows: list[Row], labels: list[str], all_labels: list[str]) -> Hit | None:
+    """The value cell of a ruled-table label read from OCR boxes: every box right of the label
+    (up to the next label of its row) whose centre lies within the label's table row. A table
+    row's height is bounded halfway to the label cells above and below in the same column, so a
+    value that wraps inside its cell (and is centred vertically around the label) is read whole.
+
+    Returns EMPTY_CELL when the label stands in a table and its value cell is blank (the field
+    is then absent: the next row is another cell's text, not this value).
+    """
+    by_page: dict[int, list[tuple[Row, Cell]]] = {}
+    for row in rows:
+        for cell in row.cells:
+            by_page.setdefault(row.page, []).append((row, cell))
+    for lab in sorted(labels, key=len, reverse=True):
+        # label and value read as one box in a table row: 主要负责人武凯 | 联系人 | 万海燕
+        for row in rows:
+            for cell in row.cells if len(row.cells) >= 2 else ():
+                flat = _flat(cell.text)
+                # (联系人：王静联系电话：… is a label line, read by the label parser)
+                raw = nfkc(cell.text).replace(" ", "")
+                if (flat.startswith(lab) and len(flat) > len(lab) and raw[len(lab):len(lab) + 1] not in _SEP
+                        and not _FORM_LABEL.match(flat) and not _is_label_cell(flat[len(lab):], all_labels)):
+                    return Hit(flat[len(lab):], row, cell.confidence)
+        for row, lb, h in _label_cells(rows, lab):
+            cells = by_page.get(row.page, [])
+            lcy = (lb[1] + lb[3]) / 2
+            # the next label to the right on the label's line bounds the value cell
+            right = min((c.box[0] for _, c in cells if c.box[0] > lb[2] and abs(c.cy - lcy) < h
+                         and _is_label_cell(c.text, all_labels)), default=math.inf)
+            # the label cells above and below in the same column bound its table row
+            column = [c for _, c in cells if _overlap(c.box[0], c.box[2], lb[0], lb[2]) > 0.3 * (lb[2] - lb[0])
+                      and (c.box[3] <= lb[1] + 0.2 * h or c.box[1] >= lb[3] - 0.2 * h)]
+            above = max((c.box[3] for c in column if c.box[3] <= lb[1] + 0.2 * h), default=lb[1] - 2.0 * h)
+            below = min((c.box[1] for c in column if c.box[1] >= lb[3] - 0.2 * h), default=lb[3] + 2.0 * h)
+            top, bottom = max((above + lb[1]) / 2, lb[1] - 2.0 * h), min((below + lb[3]) / 2, lb[3] + 2.0 * h)
+            value = [(r, c) for r, c in cells if c.box[0] >= lb[2] - 0.5 * h and c.box[2] <= right + 0.5 * h
+                     and top <= c.cy <= bottom and not _is_label_cell(c.text, all_labels)]
+            if not value:
+                beside = any(abs(c.cy - lcy) < h and _overlap(c.box[0], c.box[2], lb[0], lb[2]) < 0 for _, c in cells)
+                if beside or any(_is_label_cell(c.text, all_labels) for c in column):
+                    return EMPTY_CELL  # a table row whose value cell is blank
+                continue  # a label alone on its line: read it as a label line
+            value.sort(key=lambda rc: rc[1].cy)
+            lines: list[list[tuple[Row, Cell]]] = []
+            for rc in value:  # boxes of one text line of the cell, then the next line
+                if lines and abs(rc[1].cy - lines[-1][0][1].cy) < 0.5 * h:
+                    lines[-1].append(rc)
+                else:
+                    lines.append([rc])
+            text = "".join(c.text.strip() for line in lines for _, c in sorted(line, key=lambda rc: rc[1].box[0]))
+            return Hit(text, row, min(c.confidence for _, c in value))
     return None
 
 
 # --------------------------------------------------------------------- positional parsers
 
 
-def _is_org(text: str) -> bool:
-    return bool(_ORG_RE.match(text))
+# A later note on the page (a certified-copy stamp, a distribution line), never the signing block.
+_ANNOTATION = re.compile(r"核对|原件|复印件|^\s*抄送|^\s*附件")
+# A date in running text that is not the signing date: what the sentence says happened then.
+_OTHER_DATE = re.compile(r"^\s*(?:申|请|受理|竣工|开工|起|前|止|之日|以前|以后|对|至|到|召开|开展|进行)")
+_OTHER_DATE_BEFORE = re.compile(r"(?:于|自|从|截至|截止|申请日期|受理日期|有效期至?)\s*$")
 
 
-_ANNOTATION = re.compile(r"核对|原件|复印件|一致|抄送|附件")
-
-
-def _only_date(row: Row) -> tuple[str, Any] | None:
-    """(matched text, date) when a row is essentially just a date."""
-    dates = find_dates(row.text)
-    if not dates:
+def _lead_org(row: Row) -> str | None:
+    """The organisation a row starts with when the rest is only a seal note or a copy
+    annotation (临汾市公安消防支队（盖章）, 阳泉市公安消防支队与原件核对一致); None otherwise."""
+    text = nfkc(row.text).strip()
+    if any(c in text for c in _SEP):
         return None
-    _, matched, when = dates[-1]
-    rest = nfkc(row.text).replace(" ", "").replace("\t", "").replace(nfkc(matched).replace(" ", ""), "")
-    # a bare date, perhaps with a stray mark; a labelled date (申请日期：…) is not a foot date
-    return (matched, when) if len(re.sub(r"[^\u4e00-\u9fa5]", "", rest)) == 0 and len(rest) <= 3 else None
+    for ent in entities.of_label(text, "ORG"):
+        if text[:ent.start].strip(" \t") == "":
+            rest = re.sub(r"[（(]?(?:盖章|公章|章)[）)]?", "", text[ent.end:]).strip(" \t")
+            if not rest or _ANNOTATION.search(rest):
+                return str(ent.value)
+    return None
 
 
 def _org_row(row: Row) -> str | None:
+    """The organisation a row names alone (its last cell, or the whole row)."""
     cand = normalise_org(row.text.split("\t")[-1])
-    if cand and _is_org(cand) and not any(c in row.text for c in _SEP):
-        return cand
+    if not cand or any(c in row.text for c in _SEP):
+        return None
+    for ent in entities.of_label(cand, "ORG"):
+        if ent.start == 0 and ent.end == len(cand):
+            return cand
     return None
+
+
+def anchor_year(rows: list[Row]) -> int | None:
+    """A year the document itself prints (its 文号, else its latest complete date): the year an
+    OCR-damaged date (二二三年 for 二〇二三年) most likely stands for."""
+    own = find_document_number_hit(rows, [])
+    if own is not None:
+        found = find_document_number(own.text)
+        if found:
+            return found[1]
+    years = [when.year for row in rows for _, _, when in entities.dates(nfkc(row.text), clean_only=True)]
+    return max(years) if years else None
+
+
+# A date whose year OCR damaged and the document's own year filled in (九年八月十日 under a
+# seal): likely right, but the damage may have hit a day digit too, so a person confirms it.
+REPAIRED_DATE_CONFIDENCE = 0.5
+
+
+def _only_date(row: Row, anchor: int | None) -> tuple[str, Any, float] | None:
+    """(matched text, date, confidence) when a row is essentially just a date."""
+    text = nfkc(row.text)
+    found = entities.dates(text, anchor)
+    if not found:
+        return None
+    start, end, when = found[-1]
+    rest = (text[:start] + text[end:]).replace(" ", "").replace("\t", "")
+    # a bare date, perhaps with a stray mark; a labelled date (申请日期：…) is not a foot date
+    if len(re.sub(r"[^\u4e00-\u9fa5]", "", rest)) != 0 or len(rest) > 3:
+        return None
+    repaired = (start, end, when) not in entities.dates(text, anchor, clean_only=True)
+    conf = min(row.confidence, REPAIRED_DATE_CONFIDENCE) if repaired else row.confidence
+    return text[start:end], when, conf
 
 
 def find_foot_date(rows: list[Row]) -> Hit | None:
     """The date of the signing block at the foot.
 
-    Preference: a date-only row right below the signing body's name (an organisation row);
-    then the last date-only row that is not a later annotation (与原件核对一致 / 抄送 …);
-    then the last date anywhere.
+    Candidates are rows that are just a date. One signed by an organisation named just above
+    and not part of a copy annotation (与原件核对一致 + date + name) wins, the last one; when the
+    signing block and the annotation run together, the earliest of their dates (a copy is
+    certified after the original was issued); then the last date-only row that is no
+    annotation's; then a date closing a row of running text that is not what a sentence says
+    happened then (于…申请, 竣工, 截至 …).
     """
-    signed: Hit | None = None
+    anchor = anchor_year(rows)
+    signed: list[tuple[Hit, Any, bool, int, int]] = []
     plain: Hit | None = None
-    after_annotation = False
     for i, row in enumerate(rows):
-        if _ANNOTATION.search(row.text):
-            after_annotation = True
-        d = _only_date(row)
+        d = _only_date(row, anchor)
         if d is None:
             continue
-        hit = Hit(d[0], row, row.confidence)
-        prev = [r for r in rows[max(0, i - 2):i] if r.page == row.page]
-        if any(_org_row(r) for r in prev):
-            signed = hit
-            after_annotation = False
-        elif not after_annotation:
+        hit = Hit(d[0], row, d[2], d[1].isoformat())
+        prev = [(i - j, r) for j, r in enumerate(rows[max(0, i - 3):i], start=max(0, i - 3)) if r.page == row.page]
+        org_at = min((k for k, r in prev if _org_row(r) or _lead_org(r)), default=None)
+        ann_at = min((k for k, r in prev if k <= 2 and _ANNOTATION.search(r.text)), default=None)
+        if org_at is not None:
+            signed.append((hit, d[1], ann_at is not None, org_at, ann_at if ann_at is not None else 99))
+        elif ann_at is None:
             plain = hit
-    if signed or plain:
-        return signed or plain
-    # No bare date row: a date closing a row ("…特此报告。2024年2月26日"), but never another
-    # kind of date (申请日期, 受理, 竣工, a deadline) and never a later annotation.
+    clean = [h for h, _, annotated, _, _ in signed if not annotated]
+    if clean:
+        return clean[-1]
+    if len(signed) >= 2:
+        return min(signed, key=lambda c: c[1])[0]
+    if signed and signed[0][3] < signed[0][4]:  # the signing body is nearer than the annotation
+        return signed[0][0]
+    if plain:
+        return plain
+    # No bare date row: a date closing a row ("…特此报告。2024年2月26日"), never one a sentence
+    # dates something else by, nor a later annotation's.
+    annotated_from = min((r.index for r in rows if _ANNOTATION.search(r.text)), default=None)
+    context = {r.index: (text, off) for text, spans in _paragraphs(rows) for off, r in spans}
     for row in reversed(rows):
-        dates = find_dates(row.text)
-        if not dates or _ANNOTATION.search(row.text) or re.search(r"申请|受理|竣工|开工|之日|日起|期限|有效期|截至", row.text):
+        if annotated_from is not None and row.index > annotated_from:
             continue
-        tail = nfkc(row.text).replace(" ", "").split(nfkc(dates[-1][1]).replace(" ", ""))[-1]
-        if len(tail) <= 2:
-            return Hit(dates[-1][1], row, row.confidence)
+        flat = nfkc(row.text).strip()
+        found = entities.dates(flat, anchor)
+        if not found or len(flat) - found[-1][1] > 2:
+            continue
+        start, end, when = found[-1]
+        text, off = context.get(row.index, (flat, 0))
+        pos = text.find(flat[start:end].replace(" ", ""), off)
+        after = text[pos + end - start:] if pos >= 0 else ""
+        before = text[:pos] if pos >= 0 else flat[:start]
+        if _OTHER_DATE.match(after) or _OTHER_DATE_BEFORE.search(before):
+            continue
+        repaired = (start, end, when) not in entities.dates(flat, anchor, clean_only=True)
+        return Hit(flat[start:end], row, min(row.confidence, REPAIRED_DATE_CONFIDENCE) if repaired else row.confidence,
+                   when.isoformat())
     return None
 
 
@@ -315,16 +513,14 @@ def find_foot_org(rows: list[Row]) -> Hit | None:
     """The signing body at the foot: the organisation row just above the foot date, or the
     last organisation row of the document when no date could be read."""
     date = find_foot_date(rows)
-    if date is not None and _only_date(date.row):
+    if date is not None:
         limit = date.row.index
         for row in reversed(rows[max(0, limit - 3):limit]):
-            cand = _org_row(row)
+            cand = _org_row(row) or _lead_org(row)
             if cand:
                 return Hit(cand, row, row.confidence)
     for row in reversed(rows[-8:]):
-        if _ANNOTATION.search(row.text):
-            continue
-        cand = _org_row(row)
+        cand = _org_row(row) or _lead_org(row)
         if cand:
             return Hit(cand, row, row.confidence)
     return None
@@ -334,7 +530,7 @@ def find_head_org(rows: list[Row]) -> Hit | None:
     """The letterhead: an organisation named alone on one of the first rows (山西省阳泉市公安消防支队)."""
     for row in rows[:3]:
         cand = _org_row(row)
-        if cand and not cand.endswith("文件"):
+        if cand:
             return Hit(cand, row, row.confidence)
     return None
 
@@ -343,24 +539,27 @@ def find_addressee(rows: list[Row], all_labels: list[str]) -> Hit | None:
     """The addressee line of a letter ("阳泉高级技工学校：") in the first rows of page 1."""
     for row in rows[:12]:
         text = nfkc(row.text).strip()
-        m = re.match(r"^([^\t:：]{3,40}?)[:：]\s*$", text)
-        if m and _is_org(normalise_org(m.group(1)) or "") and not _starts_with_label(text, all_labels):
-            return Hit(m.group(1), row, row.confidence)
+        if _starts_with_label(text, all_labels) or not re.search(r"[:：]\s*$", text):
+            continue
+        for ent in entities.of_label(text, "ORG"):
+            if ent.start == 0 and re.match(r"^\s*[:：]\s*$", text[ent.end:]):
+                return Hit(str(ent.value), row, row.confidence)
     return None
 
 
 def find_title_org(rows: list[Row]) -> Hit | None:
     """The reporting body named in the title ("XX学校关于安全生产整治自查情况的报告", a title that
     may wrap onto the next row) or in a red 文件 header ("XX学校文件"), else the signing body."""
-    for row in rows[:10]:
-        flat = nfkc(row.text).replace(" ", "")
-        m = re.match(r"^(?:关于)?(.{3,40}?)(?:关于|安全生产|[0-9]{4}年度?|自查)", flat)
-        if m and _is_org(normalise_org(m.group(1)) or ""):
-            return Hit(m.group(1), row, row.confidence)
-    for row in rows[:4]:
-        m = re.match(r"^(.{3,40}?)文件$", nfkc(row.text).replace(" ", ""))
-        if m and _is_org(normalise_org(m.group(1)) or ""):
-            return Hit(m.group(1), row, row.confidence)
+    head = rows[:10]
+    for i, row in enumerate(head):
+        # a title may wrap: the row alone, then the row with the next one
+        for nxt in ([], head[i + 1:i + 2]):
+            if nxt and (nxt[0].page != row.page or "\t" in nxt[0].text):
+                continue
+            flat = nfkc(row.text + "".join(r.text for r in nxt)).replace(" ", "")
+            for ent in entities.of_label(flat, "ORG"):
+                if flat[:ent.start] in ("", "关于") and re.match(r"(?:关于|安全|[0-9]{4}年|自查|文件)", flat[ent.end:]):
+                    return Hit(str(ent.value), row, min(r.confidence for r in [row, *nxt]))
     return find_foot_org(rows)
 
 
@@ -378,7 +577,7 @@ def find_project_in_prose(rows: list[Row]) -> Hit | None:
             # "于2021年9月3日申请的XX项目": the name starts after the last 申请的/报送的
             value = re.split(r"(?:申请|报送|申报|提交)的", m.group("v"))[-1]
             row = _row_at(spans, m.start("v"))
-            return Hit(value, row, min(r.confidence for _, r in spans))
+            return Hit(value, row, _conf_between(spans, m.start("v"), m.end("v")))
     return None
 
 
@@ -389,21 +588,23 @@ def find_conclusion_in_prose(rows: list[Row]) -> Hit | None:
         m = rx.search(text.replace(" ", ""))
         if m:
             word = m.group(2) or m.group(3)
-            return Hit(word, _row_at(spans, m.start()), min(r.confidence for _, r in spans))
+            return Hit(word, _row_at(spans, m.start()), _conf_between(spans, m.start(), m.end()))
     return None
 
 
 def find_document_number_hit(rows: list[Row], labels: list[str]) -> Hit | None:
-    """The 文号: a labelled one first, else the first on page 1 outside quotations of other documents."""
+    """The 文号 (a DOCNUM entity): a labelled one first, else the first on page 1 outside
+    quotations of other documents (根据《…》（晋人社厅发〔2024〕9号）)."""
     candidates = []
     for row in rows:
-        found = find_document_number(row.text)
+        flat = nfkc(row.text)
+        found = entities.of_label(flat, "DOCNUM")
         if not found:
             continue
-        flat = nfkc(row.text)
+        ent = found[0]
         quoted = "《" in flat or "根据" in flat or "转发" in flat
-        labelled = any(lab in flat for lab in labels)
-        candidates.append((not labelled, quoted, row.page, row.index, Hit(found[0], row, row.confidence)))
+        labelled = any(lab in flat[:ent.start] for lab in labels)
+        candidates.append((not labelled, quoted, row.page, row.index, Hit(str(ent.value), row, row.confidence)))
     if not candidates:
         return None
     candidates.sort(key=lambda c: c[:4])
@@ -468,6 +669,29 @@ def category_of(text: str) -> str | None:
 # --------------------------------------------------------------------- driver
 
 
+def _similar(a: str, b: str) -> bool:
+    """Two readings of one name: one contains the other, or they differ in a character or two."""
+    if a in b or b in a:
+        return True
+    return len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) <= max(1, len(a) // 6)
+
+
+def _best_reading(hits: list[Hit | None]) -> Hit | None:
+    """The first positional reading, unless a later one reads the same name better: a name
+    printed twice (letterhead and signature; title and signature) is read from the more
+    confident row, or the fuller one when a seal hid its first characters (梁市… for 吕梁市…)."""
+    found = [h for h in hits if h is not None]
+    if not found:
+        return None
+    best = found[0]
+    for other in found[1:]:
+        a, b = normalise_org(best.text) or "", normalise_org(other.text) or ""
+        if a and b and a != b and _similar(a, b):
+            if (b.endswith(a) and len(b) > len(a)) or (len(a) == len(b) and other.confidence > best.confidence):
+                best = other
+    return best
+
+
 def extract_fields(pages: list[PageText] | tuple[PageText, ...], rules: DocTypeRules) -> dict[str, FieldValue]:
     """Every field of `rules` that can be read from `pages`, normalised to the contract's forms."""
     rows = build_rows(pages)
@@ -480,14 +704,26 @@ def extract_fields(pages: list[PageText] | tuple[PageText, ...], rules: DocTypeR
         out[key] = FieldValue(value=value, confidence=round(max(0.0, min(1.0, hit.confidence)), 4), page=hit.row.page,
                               bbox=list(hit.row.bbox) if hit.row.bbox else None, source=hit.row.origin, line=hit.row.text[:200])
 
+    positional = {
+        "foot_org": lambda: find_foot_org(rows),
+        "head_org": lambda: find_head_org(rows),
+        "addressee": lambda: find_addressee(rows, labels),
+        "project_in_prose": lambda: find_project_in_prose(rows),
+        "conclusion_in_prose": lambda: find_conclusion_in_prose(rows),
+        "title_org": lambda: find_title_org(rows),
+    }
     order = sorted(rules.fields.items(), key=lambda kv: kv[1].parser == "category")  # category last: it may use the name
     for key, rule in order:
         hit: Hit | None = None
         norm = NORMALISERS[rule.normaliser]
         if rule.parser == "label":
-            hit = find_labelled(rows, rule.labels, labels)
-            if hit is None or norm(hit.text) is None:
-                hit = find_labelled_in_prose(rows, rule.labels, labels)
+            hit = find_in_table(rows, rule.labels, labels)
+            if hit is EMPTY_CELL:
+                hit = None  # a blank table cell: the field is not printed there
+            elif hit is None or norm(hit.text) is None:
+                hit = find_labelled(rows, rule.labels, labels)
+                if hit is None or norm(hit.text) is None:
+                    hit = find_labelled_in_prose(rows, rule.labels, labels)
             if hit is not None and norm(hit.text) is None:
                 hit = None
         elif rule.parser == "document_number":
@@ -510,26 +746,21 @@ def extract_fields(pages: list[PageText] | tuple[PageText, ...], rules: DocTypeR
                 put(key, int(hit.text), hit)
             continue
         elif rule.parser == "category":
-            hit = find_labelled(rows, rule.labels, labels)
+            hit = find_in_table(rows, rule.labels, labels)
+            if hit is None:
+                hit = find_labelled(rows, rule.labels, labels)
+            elif hit is EMPTY_CELL:
+                hit = None
             # Only a category the document prints; the roster is where a category is known otherwise.
             text = hit.text if hit else None
             if hit and text and category_of(text):
                 put(key, category_of(text), hit)
             continue
-        for fallback in rule.fallback:
-            if hit is not None:
-                break
-            hit = {
-                "foot_org": lambda: find_foot_org(rows),
-                "head_org": lambda: find_head_org(rows),
-                "addressee": lambda: find_addressee(rows, labels),
-                "project_in_prose": lambda: find_project_in_prose(rows),
-                "conclusion_in_prose": lambda: find_conclusion_in_prose(rows),
-                "title_org": lambda: find_title_org(rows),
-            }[fallback]()
+        if hit is None and rule.fallback:
+            hit = _best_reading([positional[f]() for f in rule.fallback])
         if hit is None:
             continue
-        put(key, norm(hit.text), hit)
+        put(key, hit.value if hit.value is not None else norm(hit.text), hit)
     if "acceptance_conclusion" in out and out["acceptance_conclusion"].value not in ("合格", "不合格"):
         v = normalise_conclusion(str(out["acceptance_conclusion"].value))
         if v:

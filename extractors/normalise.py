@@ -24,6 +24,17 @@ def nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
+# Character forms OCR models trained on mixed CJK text return for the simplified ones printed
+# (Japanese shinjitai and traditional forms): enough to match labels and names.
+_VARIANTS = str.maketrans({"別": "别", "団": "团", "単": "单", "気": "气", "発": "发", "証": "证", "県": "县",
+                           "圧": "压", "検": "检", "査": "查", "覧": "览", "営": "营", "関": "关", "係": "系"})
+
+
+def fold_variants(text: str) -> str:
+    """Map variant character forms an OCR model may return to the simplified ones (別 -> 别)."""
+    return text.translate(_VARIANTS)
+
+
 def cn_to_int(text: str) -> int | None:
     """Chinese numerals (十二, 二十三, 一百零五, 两) or digits to an int; None if not a number."""
     text = nfkc(text.strip())
@@ -140,8 +151,15 @@ _ORG_TRAIL = re.compile(r"[（(][^）)]*(盖章|公章|章)[）)]$")
 
 
 def normalise_org(text: str) -> str | None:
-    """An organisation name: spaces removed, trailing '（盖章）' and punctuation dropped."""
+    """An organisation name: spaces removed, trailing '（盖章）' and punctuation dropped.
+
+    A 文号 the OCR row ran into the name (运住建消验字[2022]第076号运城市…学校: the number line
+    and the addressee line merged) is not part of it.
+    """
     flat = nfkc(text).replace(" ", "").replace("\u3000", "")
+    m = _DOCNO.search(flat)
+    if m and m.start() == 0 and len(flat) - m.end() >= 4:
+        flat = flat[m.end() :]
     flat = _ORG_TRAIL.sub("", flat)
     flat = flat.strip("：:;；,，。.、 \t")
     flat = re.sub(r"[:：]$", "", flat)

@@ -48,7 +48,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from records.errors import DependencyError, EngineError
-from records.models import SealFinding
+from records.models import FrameBeliefs, SealFinding
 
 log = logging.getLogger(__name__)
 
@@ -241,6 +241,38 @@ def _grey_ink(crop: np.ndarray, origin: tuple[int, int], g: _Geom) -> np.ndarray
     return (255.0 - 235.0 * strength).astype(np.uint8)
 
 
+def _cut_by_edge(grey: np.ndarray, g: _Geom) -> bool:
+    """Is the part of the outline that was not seen off the page (a seal cut by the page edge)?
+
+    An outline goes unseen either because the paper ends there (beyond the image, or on a
+    scanner's dark border round the sheet) or because black text crossing it broke the ring.
+    Only the first is a cut seal (`seal_partial`); the second is a whole seal. Measured at the
+    outline and just outside it, per unseen 5-degree bin: off the image, or on a patch much
+    darker than the paper, counts as off the page.
+    """
+    if g.seen is None:
+        return g.partial
+    missing = np.flatnonzero(~g.seen)
+    if missing.size == 0:
+        return False
+    H, W = grey.shape
+    paper = float(np.percentile(grey[::4, ::4], 90))
+    t = np.radians(missing * 5.0 + 2.5)
+    half = max(2, int(0.05 * g.b))
+    off = np.zeros(missing.size, dtype=bool)
+    for r in (1.0, 1.12):
+        xs, ys = g.from_unit(r * np.sin(t), -r * np.cos(t))
+        for i, (x, y) in enumerate(zip(xs, ys, strict=True)):
+            if off[i]:
+                continue
+            if not (0 <= x < W and 0 <= y < H):
+                off[i] = True
+                continue
+            patch = grey[max(0, int(y) - half) : int(y) + half + 1, max(0, int(x) - half) : int(x) + half + 1]
+            off[i] = float(patch.mean()) < 0.55 * paper
+    return float(off.mean()) >= 0.5
+
+
 def _is_colourless(rgb: np.ndarray) -> bool:
     """True for a greyscale scan (no chroma anywhere worth mentioning)."""
     sub = rgb[::4, ::4].astype(np.int16)
@@ -341,7 +373,10 @@ def _ring_stats(mask: np.ndarray, g: _Geom, *, nbins: int = 72) -> _RingStats:
 
 
 def _inverse_glyphs(rgb: np.ndarray, g: _Geom) -> int:
-    """Pale glyph pieces inside a solid red square (a seal cut in 阴文); 0 for a plain red block."""
+    """Pale glyph pieces inside a solid square seal cut in 阴文; 0 for a plain block.
+
+    The ink is the redness for a red seal, the darkness of the red channel for a grey one.
+    """
     cv2 = _cv2()
     H, W = rgb.shape[:2]
     x0, x1 = max(0, int(g.cx - 0.85 * g.a)), min(W, int(g.cx + 0.85 * g.a))
@@ -349,7 +384,10 @@ def _inverse_glyphs(rgb: np.ndarray, g: _Geom) -> int:
     win = rgb[y0:y1, x0:x1].astype(np.int16)
     if win.size == 0:
         return 0
-    redness = win[:, :, 0] - np.maximum(win[:, :, 1], win[:, :, 2])
+    if g.color == "grey":
+        redness = 255 - win[:, :, 0]
+    else:
+        redness = win[:, :, 0] - np.maximum(win[:, :, 1], win[:, :, 2])
     # At detection resolution the white strokes are a pixel or two, blurred pink: the palest
     # fifth or so of the square, relative to its solid ink.
     pale = (redness < 0.7 * float(np.percentile(redness, 85))).astype(np.uint8)
@@ -438,11 +476,16 @@ class SealReader:
         geoms = self._detect(image, dpi)
         out: list[SealCrop] = []
         H, W = image.shape[:2]
+        if any(g.partial and g.seen is not None for g in geoms):
+            grey = image.mean(axis=2).astype(np.float32)
+            for g in geoms:
+                if g.partial and g.seen is not None:
+                    g.partial = _cut_by_edge(grey, g)
         for g in sorted(geoms, key=lambda g: (g.cy, g.cx)):
             crop = self._crop(image, g)
-            text, conf, sub_text, strip = None, 0.0, None, None
+            text, conf, sub_text, strip, beliefs = None, 0.0, None, None, ()
             if self.options.read_text:
-                text, conf, sub_text, strip = self._read(image, g)
+                text, conf, sub_text, strip, beliefs = self._read(image, g)
             finding = SealFinding(
                 page_no=page_no,
                 bbox=g.bbox(W, H),
@@ -453,6 +496,7 @@ class SealReader:
                 text_confidence=round(min(1.0, max(0.0, conf)), 4),
                 sub_text=sub_text,
                 partial=g.partial,
+                beliefs=beliefs,
             )
             if log.isEnabledFor(logging.DEBUG):
                 log.debug("page %d seal %s at %s: %r (%.2f)", page_no, g.shape, finding.bbox, text, conf)
@@ -473,23 +517,8 @@ class SealReader:
         mask = red_ink_mask(small, self.options)
         sppm = ppm * s if ppm else None
         # Large solid reddish areas (a wooden desk round a photographed page, a printed disc)
-        # are no ink strokes: an opening wider than any stroke keeps only them; take them out.
-        if sppm:
-            k = max(5, int(round(sppm * 3.0)) | 1)
-            solid = cv2.morphologyEx(
-                mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
-            )
-            if solid.any():
-                # Only areas larger than any seal: a solid square seal cut in 阴文 must stay.
-                n, lab, stats, _ = cv2.connectedComponentsWithStats(solid, connectivity=8)
-                big = max(self.options.round_diameter_mm[1], self.options.oval_major_mm[1]) * sppm * 1.2
-                keep = np.zeros(n, np.uint8)
-                keep[1:] = (
-                    np.maximum(stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]) > big
-                ).astype(np.uint8)
-                solid = (keep[lab] * 255).astype(np.uint8)
-                if solid.any():
-                    mask = cv2.subtract(mask, cv2.dilate(solid, np.ones((5, 5), np.uint8)))
+        # are no ink strokes: take them out.
+        mask = _without_solids(mask, sppm, self.options)
         found: list[_Geom] = []
         if int(np.count_nonzero(mask)) >= 30:
             found += self._detect_in_mask(mask, sppm, color="red", rgb=small)
@@ -500,10 +529,19 @@ class SealReader:
             # Grey seals (a photocopied original, a greyscale scan): dark ink in the red channel,
             # where red seals vanish. Body text makes no circles, and the ring test is strict.
             grey = small[:, :, 0] if not _is_colourless(small) else cv2.cvtColor(small, cv2.COLOR_RGB2GRAY)
-            paper = float(np.percentile(grey, 90))
-            dark = (grey < paper - 60).astype(np.uint8) * 255
+            dark = _dark_ink_mask(grey, sppm)
             found += self._detect_circles(
                 cv2.GaussianBlur(grey, (0, 0), 1.0), dark, sppm, color="grey", strict=True
+            )
+            # Ovals, squares and seals cut by the page edge make no Hough circle: outlines, with
+            # table rules taken out first (a seal stamped on a form is one piece with its grid).
+            found += self._detect_in_mask(
+                _without_rules(_without_solids(dark, sppm, self.options), sppm, self.options),
+                sppm,
+                color="grey",
+                strict=True,
+                close_mm=0.4,
+                rgb=small,
             )
         found = _suppress_overlaps(found)
         # Back to page pixels.
@@ -537,26 +575,40 @@ class SealReader:
         *,
         color: Literal["red", "grey"],
         rgb: np.ndarray | None = None,
+        strict: bool = False,
+        close_mm: float = 0.8,
     ) -> list[_Geom]:
+        """Seals as outer contours of the (closed) ink mask: fitted, sized, ring-tested.
+
+        Grey masks hold the body text too: they are closed less (text lines must not fuse into
+        bars across the seal), tested strictly, and a round or oval grey seal needs its star.
+        """
         cv2 = _cv2()
         H, W = mask.shape
-        close_px = max(3, int(round((ppm or 5.0) * 0.8)) | 1)
+        close_px = max(3, int(round((ppm or 5.0) * close_mm)) | 1)
         kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (close_px, close_px))
         closed = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, kernel)
         contours, _ = cv2.findContours(closed, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
         min_side = 0.45 * (self.options.square_side_mm[0] * ppm) if ppm else max(12.0, 0.1 * max(H, W))
+        # A round or oval seal, even cut down to the least arc `_fit` accepts, is this wide both ways.
+        min_thin = 0.25 * self.options.round_diameter_mm[0] * ppm if ppm else 0.0
         found: list[_Geom] = []
         for c in contours:
             x, y, w, h = cv2.boundingRect(c)
             if max(w, h) < min_side:
                 continue
+            if min(w, h) < min_thin and min(w, h) < 0.8 * max(w, h):
+                continue  # a line of text or a rule, not the arc left of any seal
             g = self._fit(c, W, H, ppm)
             if g is None:
                 continue
             st = _ring_stats(closed, g)
+            g.color = color
             if g.shape == "square" and st.fill > 0.7 and rgb is not None:
                 st.holes = _inverse_glyphs(rgb, g)
-            score = _ring_score(st, shape=g.shape)
+            score = _ring_score(st, shape=g.shape, strict=strict)
+            if color == "grey" and g.shape != "square" and not self._grey_ring_ok(closed, g, st):
+                score = 0.0
             if log.isEnabledFor(logging.DEBUG):
                 log.debug(
                     "candidate %s at (%.0f,%.0f) a=%.0f b=%.0f %s -> %.2f",
@@ -597,6 +649,8 @@ class SealReader:
             ]
             partial = bool(any(touching) and not all(touching))
             return _Geom(rcx, rcy, a, a, ang, "square", partial, 0.0)
+        if ppm and max(np.ptp(pts[:, 0]), np.ptp(pts[:, 1])) < 0.4 * self.options.round_diameter_mm[0] * ppm:
+            return None  # smaller than the least arc of a round seal `_fit` accepts: a glyph
         free = pts[~on_edge]
         if len(free) < 12:
             return None
@@ -604,29 +658,65 @@ class SealReader:
         if ell is None:
             return None
         ecx, ecy, a, b, ang = ell
-        seen: np.ndarray | None = None
         cut = bool(on_edge.any())
         consistent = _inlier_share(free, ecx, ecy, a, b, ang) >= 0.75 and (
             (cut and b / a >= 0.75) or (not cut and 0.8 <= area / (math.pi * a * b) <= 1.15)
         )
+        fits: list[tuple[float, float, float, float, float, np.ndarray | None]] = [
+            (ecx, ecy, a, b, ang, None)
+        ]
         if not consistent:
             # The outline is not one ellipse: a seal cut by the paper's edge inside a photo
             # (a straight side), two seals touching, or a seal run into a red rule. The circle
             # most contour points agree on is the seal; only where it was seen counts.
+            # An oval's outline is no circle: the ellipse most points agree on is tried first
+            # when it holds clearly more of them (an oval crossed by text, its ring broken), but
+            # not on an outline cut by the image edge, where an arc pins no ellipse down.
             circ = _ransac_circle(free)
-            if circ is None:
-                return None
-            ecx, ecy, r, inliers = circ
-            a = b = r
-            ang = 0.0
-            t = (np.degrees(np.arctan2(inliers[:, 0] - ecx, -(inliers[:, 1] - ecy))) + 360.0) % 360.0
+            # (No ellipse can hold 1.25 x the points of a circle that holds 80 % of them.)
+            try_oval = not cut and (circ is None or len(circ[3]) < 0.8 * len(free))
+            oval = _ransac_ellipse(free) if try_oval else None
+            fits = []
+            if oval is not None and (
+                circ is None
+                or (len(oval[5]) > 1.25 * len(circ[3]) and oval[3] / oval[2] < self.options.round_axis_ratio)
+            ):
+                fits.append(oval)
+            if circ is not None:
+                fits.append((circ[0], circ[1], circ[2], circ[2], 0.0, circ[3]))
+        for fit in fits:
+            g = self._outline(*fit, W=W, H=H, ppm=ppm)
+            if g is not None:
+                return g
+        return None
+
+    def _outline(
+        self,
+        ecx: float,
+        ecy: float,
+        a: float,
+        b: float,
+        ang: float,
+        inliers: np.ndarray | None,
+        *,
+        W: int,
+        H: int,
+        ppm: float | None,
+    ) -> _Geom | None:
+        """An ellipse fitted by `_fit` as a sized seal outline (None when no seal is that shape or size).
+
+        With `inliers` (a robust fit), only the angles where the outline was seen count.
+        """
+        seen: np.ndarray | None = None
+        if inliers is not None:
+            pu, pv = _Geom(ecx, ecy, a, b, ang, "oval", False, 0.0).to_unit(inliers[:, 0], inliers[:, 1])
+            t = (np.degrees(np.arctan2(pu, -pv)) + 360.0) % 360.0
             bins = (t / 5.0).astype(int) % 72
             seen = np.zeros(72, bool)
             for k in (-2, -1, 0, 1, 2):
                 seen[(bins + k) % 72] = True
             if seen.mean() < 0.35:
                 return None  # too little of a circle to call it a seal
-            cut = cut or seen.mean() < 0.9
         if b / a >= self.options.round_axis_ratio:
             r = (a + b) / 2
             a = b = r
@@ -688,7 +778,7 @@ class SealReader:
             score = _ring_score(st, shape="round", strict=strict)
             if log.isEnabledFor(logging.DEBUG):
                 log.debug("circle %s at (%.0f,%.0f) r=%.0f %s -> %.2f", color, g.cx, g.cy, g.a, st, score)
-            if score < self.options.min_score or (color == "grey" and not self._grey_centre_ok(closed, g)):
+            if score < self.options.min_score or (color == "grey" and not self._grey_ring_ok(closed, g, st)):
                 continue
             m = 0.03 * g.a
             g.partial = bool(g.cx - g.a < -m or g.cy - g.a < -m or g.cx + g.a > W + m or g.cy + g.a > H + m)
@@ -715,6 +805,15 @@ class SealReader:
         g.a = g.b = best_r * 1.03
         return g
 
+    @classmethod
+    def _grey_ring_ok(cls, mask: np.ndarray, g: _Geom, st: _RingStats) -> bool:
+        """A grey round or oval seal: glyphs apart round the band and a star in the centre.
+
+        Grey masks hold everything dark (text, the edge of a desk in a photo): a ring test
+        passed by one solid piece of band is no seal there.
+        """
+        return st.band_blobs >= 4 and cls._grey_centre_ok(mask, g)
+
     @staticmethod
     def _grey_centre_ok(mask: np.ndarray, g: _Geom) -> bool:
         """Some ink at the very centre (the star), unless the centre is off the page."""
@@ -736,23 +835,38 @@ class SealReader:
             self._ocr = PaddleOcrEngine()
         return self._ocr
 
-    def _read(self, image: np.ndarray, g: _Geom) -> tuple[str | None, float, str | None, np.ndarray | None]:
-        """Ring text, its score, the line under the star, and the strip that was read."""
+    def _read(
+        self, image: np.ndarray, g: _Geom
+    ) -> tuple[str | None, float, str | None, np.ndarray | None, tuple[FrameBeliefs, ...]]:
+        """Ring text, its score, the line under the star, the strip that was read, and the
+        recogniser's frame beliefs for every ring strip it read (for checks/lexicon.py)."""
         ink, origin = self._ink_image(image, g)
         up, ug = _upright(ink, origin, g)
         if g.shape == "square":
-            return self._read_square(up, ug)
+            return (*self._read_square(up, ug), ())
         cands: list[tuple[str, float, np.ndarray | None]] = []
+        beliefs: list[FrameBeliefs] = []
         sub_text: str | None = None
         if self.options.text_reader in ("polar", "both"):
-            cands.append(self._read_polar(up, ug))
+            text1, score1, strip1, beliefs1 = self._read_polar(up, ug)
+            cands.append((text1, score1, strip1))
+            beliefs += beliefs1
+            if g.color == "grey":
+                # Taking black print out of a grey seal also takes the strokes it crosses; the
+                # glyphs left whole are read as well, for scoring known names only (measured on
+                # grey seals: the true name's cost fell below the confirmation limit for 2 of 10
+                # rings it was above, and the free reading of these strips is no better).
+                crop, corigin = _crop_at(image, g, 0.1)
+                raw, rg = _upright(_cv2().cvtColor(crop, _cv2().COLOR_RGB2GRAY), corigin, g)
+                beliefs += self._read_polar(raw, rg)[3]
         if self.options.text_reader in ("seal_det", "both"):
             # The detector wants some page round the seal (measured: a 177 px crop reads with
             # 30% margin, not with 10%).
             crop, corigin = _crop_at(image, g, 0.3)
             up_rgb, ug_rgb = _upright(crop, corigin, g, margin=1.3)
-            text2, score2, sub2 = self._read_seal_det(up_rgb, ug_rgb)
+            text2, score2, sub2, beliefs2 = self._read_seal_det(up_rgb, ug_rgb)
             cands.append((text2, score2, None))
+            beliefs += beliefs2
             sub_text = sub2
         # The straight-line reader first (it prefers a line ending in 章); the detector's
         # line when that finds none.
@@ -761,8 +875,8 @@ class SealReader:
         if strip is None:
             strip = next((c[2] for c in cands if c[2] is not None), None)
         if not text:
-            return None, 0.0, sub_text, strip
-        return text, score, sub_text, strip
+            return None, 0.0, sub_text, strip, tuple(beliefs)
+        return text, score, sub_text, strip, tuple(beliefs)
 
     def _ink_image(self, image: np.ndarray, g: _Geom) -> tuple[np.ndarray, tuple[int, int]]:
         """Grey image of the seal's ink alone, dark on white, and where that crop starts on the page."""
@@ -771,17 +885,17 @@ class SealReader:
             return _grey_ink(crop, origin, g), origin
         return _red_ink(crop), origin
 
-    def _read_polar(self, up: np.ndarray, ug: _Geom) -> tuple[str, float, np.ndarray | None]:
+    def _read_polar(self, up: np.ndarray, ug: _Geom) -> tuple[str, float, np.ndarray | None, list[FrameBeliefs]]:
         strips = _ring_strips(up, ug)
         if not strips:
-            return "", 0.0, None
-        results = self._engine().recognize(strips)
-        readings = [(_clean_ring_text(t), sc) for t, sc in results]
+            return "", 0.0, None, []
+        results = self._engine().recognize_beliefs(strips)
+        readings = [(_clean_ring_text(t), sc) for t, sc, _ in results]
         best_i = max(range(len(readings)), key=lambda i: _reading_quality(*readings[i]))
         text, score = readings[best_i]
         if log.isEnabledFor(logging.DEBUG):
             log.debug("polar readings: %s", [(t, round(sc, 3)) for t, sc in readings])
-        return text, score, strips[best_i]
+        return text, score, strips[best_i], [b for _, _, b in results]
 
     def _read_sub_text(self, up: np.ndarray, ug: _Geom) -> str | None:
         """The line under the star (消防验收专用章, 发票专用章 ...): straight lines of the lower centre.
@@ -867,7 +981,9 @@ class SealReader:
                     raise DependencyError(f"could not load the seal text detector: {e}") from e
             return self._seal_detectors[key]
 
-    def _read_seal_det(self, up: np.ndarray, ug: _Geom) -> tuple[str, float, str | None]:
+    def _read_seal_det(
+        self, up: np.ndarray, ug: _Geom
+    ) -> tuple[str, float, str | None, list[FrameBeliefs]]:
         """Curved-text polygons from PP-OCRv4 seal det, unwarped by PaddleX, recognised by PP-OCRv6."""
         from paddlex.inference.pipelines.components.common.crop_image_regions import CropByPolys
 
@@ -884,18 +1000,20 @@ class SealReader:
             raise EngineError(f"seal text detection failed: {e}") from e
         polys = [np.asarray(p) for p in res["dt_polys"]]
         if not polys:
-            return "", 0.0, None
+            return "", 0.0, None, []
         try:
             crops = CropByPolys(det_box_type="poly")(bgr, polys)
         except Exception as e:  # PaddleX's polygon unwarp fails on odd polygons; that is no reading
             log.debug("seal det crop failed: %s", e)
-            return "", 0.0, None
+            return "", 0.0, None, []
         imgs = [c if isinstance(c, np.ndarray) else c["img"] for c in crops]
-        texts = self._engine().recognize([im[:, :, ::-1] for im in imgs])
+        detailed = self._engine().recognize_beliefs([im[:, :, ::-1] for im in imgs])
+        texts = [(t, sc) for t, sc, _ in detailed]
+        beliefs: list[FrameBeliefs] = []
         ring: tuple[str, float] = ("", 0.0)
         pieces: list[tuple[float, str, float]] = []  # (mean angle, text, score) of ring polygons
         sub: str | None = None
-        for poly, (text, score) in zip(polys, texts, strict=False):
+        for poly, (text, score, belief) in zip(polys, detailed, strict=False):
             pts = poly.reshape(-1, 2).astype(float)
             p, q = (pts[:, 0] - ug.cx) / ug.a, (pts[:, 1] - ug.cy) / ug.b
             rr = np.hypot(p, q)
@@ -913,6 +1031,7 @@ class SealReader:
                     mean_q,
                 )
             if span > 60 and float(np.median(rr)) > 0.62 and mean_q < 0.35:
+                beliefs.append(belief)
                 if _reading_quality(t, score) > _reading_quality(*ring):
                     ring = (t, score)
                 if t:
@@ -942,7 +1061,7 @@ class SealReader:
                 ring = joined
         if log.isEnabledFor(logging.DEBUG):
             log.debug("seal det readings: %s", [(t, round(sc, 3)) for t, sc in texts])
-        return ring[0], ring[1], sub
+        return ring[0], ring[1], sub, beliefs
 
 
 def _fit_ellipse(pts: np.ndarray) -> tuple[float, float, float, float, float] | None:
@@ -963,34 +1082,156 @@ def _fit_ellipse(pts: np.ndarray) -> tuple[float, float, float, float, float] | 
 
 def _inlier_share(pts: np.ndarray, cx: float, cy: float, a: float, b: float, ang: float) -> float:
     """Share of points within 5% of the ellipse's outline."""
+    return float(np.mean(np.abs(_ellipse_rho(pts, cx, cy, a, b, ang) - 1.0) < 0.05))
+
+
+def _dark_ink_mask(grey: np.ndarray, ppm: float | None) -> np.ndarray:
+    """Binary mask (uint8 0/255) of ink clearly darker than the paper around it.
+
+    The paper's brightness is taken locally (the brightest level within about 40 mm, smoothed),
+    so the shading of a phone photo and the dark desk round the page are no ink; a global
+    paper level would turn a shadow's curved edge into a ring.
+    """
+    cv2 = _cv2()
+    H, W = grey.shape
+    win = (40.0 * ppm) if ppm else 0.2 * max(H, W)
+    f = 4
+    small = cv2.resize(grey, (max(1, W // f), max(1, H // f)), interpolation=cv2.INTER_AREA)
+    k = max(3, int(round(win / f)) | 1)
+    bg = cv2.dilate(small, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
+    bg = cv2.GaussianBlur(bg, (0, 0), k / 4)
+    bg = cv2.resize(bg, (W, H), interpolation=cv2.INTER_LINEAR)
+    return ((grey.astype(np.int16) < bg.astype(np.int16) - 60).astype(np.uint8)) * 255
+
+
+def _without_solids(mask: np.ndarray, ppm: float | None, options: SealOptions) -> np.ndarray:
+    """The mask without solid areas larger than any seal (a desk round a photographed page).
+
+    An opening wider than any stroke keeps only solid areas; those larger than the largest
+    seal go (a solid square seal cut in 阴文 must stay).
+    """
+    if not ppm:
+        return mask
+    cv2 = _cv2()
+    k = max(5, int(round(ppm * 3.0)) | 1)
+    solid = cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
+    if not solid.any():
+        return mask
+    n, lab, stats, _ = cv2.connectedComponentsWithStats(solid, connectivity=8)
+    big = max(options.round_diameter_mm[1], options.oval_major_mm[1]) * ppm * 1.2
+    keep = np.zeros(n, np.uint8)
+    size = np.maximum(stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT])
+    keep[1:] = (size > big).astype(np.uint8)
+    solid = (keep[lab] * 255).astype(np.uint8)
+    if not solid.any():
+        return mask
+    return cv2.subtract(mask, cv2.dilate(solid, np.ones((5, 5), np.uint8)))
+
+
+def _without_rules(mask: np.ndarray, ppm: float | None, options: SealOptions) -> np.ndarray:
+    """The mask without straight rules longer than any seal (table grids, underlines, frames).
+
+    A short opening keeps the straight runs (slightly skewed rules included: each row of a
+    rule skewed by 2-3 degrees still holds a run of a few millimetres); runs that join into a
+    line longer than the largest seal are rules. A seal's border is never straight that long.
+    """
+    if not ppm:
+        return mask
+    cv2 = _cv2()
+    k = max(9, int(round(6.0 * ppm)))
+    longest = 1.1 * max(options.round_diameter_mm[1], options.oval_major_mm[1]) * ppm
+    rules = np.zeros_like(mask)
+    for ksize, axis in (((k, 1), cv2.CC_STAT_WIDTH), ((1, k), cv2.CC_STAT_HEIGHT)):
+        runs = cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, ksize))
+        if not runs.any():
+            continue
+        n, lab, stats, _ = cv2.connectedComponentsWithStats(runs, connectivity=8)
+        long_ = np.zeros(n, np.uint8)
+        long_[1:] = (stats[1:, axis] > longest).astype(np.uint8)
+        rules |= (long_[lab] * 255).astype(np.uint8)
+    return cv2.subtract(mask, rules) if rules.any() else mask
+
+
+def _ransac_ellipse(
+    pts: np.ndarray, iters: int = 200
+) -> tuple[float, float, float, float, float, np.ndarray] | None:
+    """The ellipse most points lie on (deterministic RANSAC over 6-point fits), refitted on its inliers.
+
+    Returns (cx, cy, a, b, angle of a, inlier points) like `_fit_ellipse`, or None. For outlines
+    that are not one ellipse: an oval whose ring is broken where text crosses it, or with glyphs
+    of the body text stuck to it.
+    """
+    P = pts.astype(np.float32)
+    n = len(P)
+    if n < 20:
+        return None
+
+    def inliers(sample: np.ndarray) -> np.ndarray | None:
+        ell = _fit_ellipse(sample)
+        if ell is None or ell[3] / ell[2] < 0.5 or ell[3] < 4:
+            return None  # no seal is that flat (or that small)
+        return _ellipse_inliers(P, *ell)
+
+    best = _ransac_best(P, 6, iters, 1, inliers)
+    if best is None or int(best.sum()) < max(20, 0.3 * n):
+        return None
+    ell = _fit_ellipse(P[best])
+    if ell is None:
+        return None
+    cx, cy, a, b, ang = ell
+    inl = _ellipse_inliers(P, cx, cy, a, b, ang)
+    if int(inl.sum()) < max(20, 0.3 * n):
+        return None
+    return cx, cy, a, b, ang, P[inl].astype(np.float64)
+
+
+def _ellipse_inliers(pts: np.ndarray, cx: float, cy: float, a: float, b: float, ang: float) -> np.ndarray:
+    """Points within 4% (at least 1.5 px) of the ellipse's outline."""
+    return np.abs(_ellipse_rho(pts, cx, cy, a, b, ang) - 1.0) < max(0.04, 1.5 / b)
+
+
+def _ellipse_rho(pts: np.ndarray, cx: float, cy: float, a: float, b: float, ang: float) -> np.ndarray:
+    """Each point's radius in the frame where the ellipse is the unit circle."""
     t = math.radians(ang)
     dx, dy = pts[:, 0] - cx, pts[:, 1] - cy
     u = dx * math.cos(t) + dy * math.sin(t)
     v = -dx * math.sin(t) + dy * math.cos(t)
-    rho = np.sqrt((u / a) ** 2 + (v / b) ** 2)
-    return float(np.mean(np.abs(rho - 1.0) < 0.05))
+    return np.sqrt((u / a) ** 2 + (v / b) ** 2)
+
+
+def _ransac_best(P: np.ndarray, k: int, iters: int, seed: int, inliers: Any) -> np.ndarray | None:
+    """Deterministic RANSAC: the inlier mask of the model (fitted to k random points) most points agree on.
+
+    `inliers(sample)` fits a model to the sample and returns its inlier mask over P, or None.
+    """
+    rng = np.random.default_rng(seed)
+    best_n, best = 0, None
+    for _ in range(iters):
+        inl = inliers(P[rng.choice(len(P), k, replace=False)])
+        if inl is None:
+            continue
+        m = int(inl.sum())
+        if m > best_n:
+            best_n, best = m, inl
+    return best
 
 
 def _ransac_circle(pts: np.ndarray, iters: int = 300) -> tuple[float, float, float, np.ndarray] | None:
     """The circle most points lie on (deterministic RANSAC), refitted on its inliers."""
-    rng = np.random.default_rng(0)
     P = pts.astype(np.float64)
     n = len(P)
     if n < 12:
         return None
-    best_n, best = 0, None
-    for _ in range(iters):
-        i, j, k = rng.choice(n, 3, replace=False)
-        c = _circle_through(P[i], P[j], P[k])
+
+    def inliers(sample: np.ndarray) -> np.ndarray | None:
+        c = _circle_through(*sample)
         if c is None:
-            continue
+            return None
         cx, cy, r = c
-        tol = max(1.5, 0.04 * r)
-        inl = np.abs(np.hypot(P[:, 0] - cx, P[:, 1] - cy) - r) < tol
-        m = int(inl.sum())
-        if m > best_n:
-            best_n, best = m, inl
-    if best is None or best_n < max(12, 0.3 * n):
+        return np.abs(np.hypot(P[:, 0] - cx, P[:, 1] - cy) - r) < max(1.5, 0.04 * r)
+
+    best = _ransac_best(P, 3, iters, 0, inliers)
+    if best is None or int(best.sum()) < max(12, 0.3 * n):
         return None
     fit = _fit_circle(P[best])
     if fit is None:

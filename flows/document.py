@@ -17,12 +17,13 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from checks.fields import check_fields
+from checks.lexicon import confirm_seals
 from checks.seals import check_seals
 from classifiers.doc_type import classify_document
 from extractors.fields import extract_fields
 from extractors.load import ReadOptions, load_document
 from extractors.ocr import OcrOptions, PaddleOcrEngine
-from extractors.seals import SealOptions, SealReader
+from extractors.seals import SealCrop, SealOptions, SealReader
 from records.errors import InputError, IntakeError, LimitExceeded
 from records.models import (
     DocumentResult,
@@ -92,6 +93,21 @@ def _png(image: np.ndarray) -> bytes:
     return bytes(buf) if ok else b""
 
 
+def _evidence(sc: SealCrop) -> bytes:
+    """The seal's crop as a reviewer sees it, with the unwarped ring strip that was read beneath."""
+    crop = sc.crop if sc.crop.ndim == 3 else np.repeat(sc.crop[:, :, None], 3, axis=2)
+    if sc.strip is None or sc.strip.size == 0 or crop.size == 0:
+        return _png(crop)
+    import cv2
+
+    strip = sc.strip if sc.strip.ndim == 3 else np.repeat(sc.strip[:, :, None], 3, axis=2)
+    w = crop.shape[1]
+    h = max(1, round(strip.shape[0] * w / max(1, strip.shape[1])))
+    strip = cv2.resize(strip.astype(np.uint8), (w, h), interpolation=cv2.INTER_AREA)
+    gap = np.full((6, w, 3), 255, dtype=np.uint8)
+    return _png(np.vstack([crop.astype(np.uint8), gap, strip]))
+
+
 class DocumentPipeline:
     """Holds the loaded models (once per process) and runs documents through them."""
 
@@ -132,9 +148,9 @@ class DocumentPipeline:
                 found = self.seal_reader.find_seals(lp.image, page_no=lp.page_no, dpi=lp.dpi)
                 for sc in found:
                     seals.append(sc.finding)
-                    crops.append(_png(sc.crop))
+                    crops.append(_evidence(sc))
                 if text.origin == "ocr":
-                    text = self.ocr.reread_under_seals(lp.image, text, [sc.finding.bbox for sc in found])
+                    text = self.ocr.reread_under_seals(lp.image, text, [sc.finding for sc in found])
             pages.append(text)
             infos.append(PageInfo(page=lp.page_no, width=lp.width, height=lp.height, dpi=lp.dpi, rotation=rotation, origin=text.origin))
             for pic in lp.pictures:
@@ -143,7 +159,7 @@ class DocumentPipeline:
                 else:
                     for sc in self.seal_reader.find_seals(pic, page_no=lp.page_no, dpi=None):
                         seals.append(sc.finding)
-                        crops.append(_png(sc.crop))
+                        crops.append(_evidence(sc))
         # Scanned pages pasted into a Word file are read as pages after the body.
         for pic in extra_pages:
             page_no = len(pages) + 1
@@ -153,7 +169,7 @@ class DocumentPipeline:
             infos.append(PageInfo(page=page_no, width=w, height=h, dpi=None, rotation=text.rotation, origin="ocr"))
             for sc in self.seal_reader.find_seals(pic, page_no=page_no, dpi=None):
                 seals.append(sc.finding)
-                crops.append(_png(sc.crop))
+                crops.append(_evidence(sc))
         return ReadOutcome(loaded.media_type, loaded.declared_media_type, pages, infos, seals, crops)
 
 
@@ -189,18 +205,21 @@ def analyse(
     findings.extend(check_fields(cls.doc_type, fields, campaign, institution=ctx.institution))
 
     # Seals: who should have stamped this document, and did they?
-    roles: list[str | None] = [None] * len(outcome.seals)
+    # Ring text slips where body text crosses a glyph: ask the recogniser whether one of the
+    # names this document may be stamped with explains the ring (checks/lexicon.py).
+    expected = _expected_seal_names(cls.doc_type, fields, ctx)
+    found = confirm_seals(list(outcome.seals), _known_names(expected, fields, ctx))
+    roles: list[str | None] = [None] * len(found)
     ctype = campaign.doc_types.get(cls.doc_type)
     if cls.doc_type in rules.doctypes:
         required = list(ctype.required_seals) if ctype and ctype.required_seals is not None else list(rules.doctypes[cls.doc_type].seals.required)
-        expected = _expected_seal_names(cls.doc_type, fields, ctx)
-        roles, seal_findings = check_seals(list(outcome.seals), required_roles=required, expected=expected)
+        roles, seal_findings = check_seals(found, required_roles=required, expected=expected)
         findings.extend(f.model_copy(update={"severity": campaign.severity_of(f.code)}) for f in seal_findings)
     seals = [
         SealResult(page=s.page_no, bbox=s.bbox, shape=s.shape, text=s.text, text_confidence=s.text_confidence,
                    matches=role, sub_text=s.sub_text, partial=s.partial,  # type: ignore[arg-type]
-                   crop_key=(crop_keys[i] if crop_keys and i < len(crop_keys) else None))
-        for i, (s, role) in enumerate(zip(outcome.seals, roles, strict=False))
+                   text_read=s.text_read, crop_key=(crop_keys[i] if crop_keys and i < len(crop_keys) else None))
+        for i, (s, role) in enumerate(zip(found, roles, strict=False))
     ]
     return DocumentResult(document_id=document_id, batch_id=ctx.batch_id, source=source, pages=outcome.page_infos,
                           status=derive_status(findings), doc_type=cls.doc_type, doc_type_confidence=cls.score,
@@ -219,6 +238,18 @@ def _expected_seal_names(doc_type: str, fields: dict[str, Any], ctx: DocumentCon
         return {"issuing_authority": val("issuing_authority"), "sponsor": sponsor,
                 "institution_name": ctx.institution or val("construction_unit")}
     return {"institution_name": ctx.institution or val("institution_name"), "sponsor": sponsor}
+
+
+def _known_names(expected: dict[str, str | None], fields: dict[str, Any], ctx: DocumentContext) -> list[str]:
+    """Every organisation name this document gives or the roster expects, for reading seals."""
+    names = [n for n in expected.values() if n]
+    for key in ("issuing_authority", "construction_unit", "institution_name"):
+        v = fields.get(key)
+        if v is not None and isinstance(v.value, str):
+            names.append(v.value)
+    if ctx.roster_entry is not None:
+        names.append(ctx.roster_entry.name)
+    return list(dict.fromkeys(names))
 
 
 def with_duplicates(result: DocumentResult, other_keys: list[str]) -> DocumentResult:

@@ -116,6 +116,19 @@ class PageText(_Frozen):
         return "\n".join(line.text for line in self.lines)
 
 
+class FrameBeliefs(_Frozen):
+    """What the recogniser believed, frame by frame, over one strip of ring text (CTC output).
+
+    Kept small: per frame the `k` likeliest symbols ("" is the CTC blank) with their natural-log
+    probabilities, and `rest`, the log-probability of any one symbol outside them. Enough to
+    score how well a given name explains the strip (checks/lexicon.py) after reading is over.
+    """
+
+    symbols: tuple[tuple[str, ...], ...]
+    logp: tuple[tuple[float, ...], ...]
+    rest: tuple[float, ...]
+
+
 class SealFinding(_Frozen):
     """A seal found on a page (or an embedded picture), with what its ring says."""
 
@@ -128,6 +141,8 @@ class SealFinding(_Frozen):
     text_confidence: Confidence = 0.0
     sub_text: str | None = None
     partial: bool = False
+    text_read: str | None = Field(default=None, description="the recogniser's own reading, when `text` is a known name it confirmed")
+    beliefs: tuple[FrameBeliefs, ...] = Field(default=(), repr=False, description="recogniser output per ring strip read")
 
     _v = field_validator("bbox", mode="before")(classmethod(lambda cls, v: _check_bbox(v)))
 
@@ -182,7 +197,13 @@ class SealResult(_Frozen):
     matches: SealRole | None
     sub_text: str | None = None
     partial: bool = False
-    crop_key: str | None = Field(default=None, description="object key of the seal crop saved as evidence")
+    text_read: str | None = Field(
+        default=None,
+        description="what the recogniser read on its own, when `text` is a known organisation name that the "
+        "recogniser's output confirmed despite slips (see README, how seals are judged); \"\" when it read nothing on its own; "
+        "null when `text` is the reading itself",
+    )
+    crop_key: str | None = Field(default=None, description="object key of the seal evidence image (the crop, with the unwarped ring strip that was read beneath it)")
 
     _v = field_validator("bbox", mode="before")(classmethod(lambda cls, v: _check_bbox(v)))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from PIL import Image, ImageDraw
 from seal_art import SealArtist, SealSpec
 
 from extractors.seals import SealOptions, SealReader
@@ -168,3 +169,91 @@ def test_other_scan_resolutions(dpi: int, detector: SealReader) -> None:
     seals = find(detector, page, dpi=dpi)
     assert len(seals) == 1
     assert iou(seals[0].bbox, drawn_box(art, spec, (art.px(120), art.px(230)), page)) > 0.8
+
+
+# ---------------------------------------------------------------- grey and 1-bit seals
+# A photocopy, a greyscale or a 1-bit scan leaves the seal as dark as the text: it is found by
+# its shape (a thin border, glyphs apart round the band, a star), and the text, table rules
+# and shading of such pages must not pass for one.
+
+
+def one_bit(page: np.ndarray) -> np.ndarray:
+    """A 1-bit scan (error-diffused, as fax/G4 scanners do), back as RGB."""
+    bw = Image.fromarray(page).convert("L").convert("1")
+    return np.repeat(np.asarray(bw.convert("L"), dtype=np.uint8)[:, :, None], 3, axis=2)
+
+
+def ruled_page(artist: SealArtist) -> np.ndarray:
+    """A form: a table grid of black rules over the lower half of a text page."""
+    page = Image.fromarray(artist.blank_page())
+    draw = ImageDraw.Draw(page)
+    w, h = page.size
+    x0, x1, y0, y1 = artist.px(20), w - artist.px(20), artist.px(150), artist.px(270)
+    for y in range(y0, y1 + 1, artist.px(12)):
+        draw.line([(x0, y), (x1, y)], fill=(20, 20, 20), width=3)
+    for x in (x0, artist.px(60), artist.px(120), x1):
+        draw.line([(x, y0), (x, y1)], fill=(20, 20, 20), width=3)
+    return np.asarray(page, dtype=np.uint8).copy()
+
+
+def shaded(page: np.ndarray) -> np.ndarray:
+    """Uneven light of a phone photo: a dark corner fading in round arcs, and a dark desk strip."""
+    h, w = page.shape[:2]
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    light = 1.0 - 0.55 * np.clip(1.0 - np.hypot(xx - w, yy - h) / (0.6 * w), 0.0, 1.0)
+    out = page.astype(np.float32) * light[:, :, None]
+    out[:, : w // 12] = 90.0
+    return np.clip(out, 0, 255).astype(np.uint8)
+
+
+def test_grey_oval_seal_crossed_by_text(artist: SealArtist, detector: SealReader) -> None:
+    spec = SealSpec(
+        name="山西博远企业管理咨询有限公司", shape="oval", diameter_mm=44, height_mm=31, font="sans"
+    )
+    page = artist.stamped_page([(spec, (600, 560))], grey=True)  # over the paragraph
+    seals = find(detector, page)
+    assert [(s.shape, s.color) for s in seals] == [("oval", "grey")]
+    assert iou(seals[0].bbox, drawn_box(artist, spec, (600, 560), page)) > 0.7
+
+
+def test_round_seal_on_a_one_bit_scan(artist: SealArtist, detector: SealReader) -> None:
+    spec = SealSpec(name="忻州市忻府区通达职业培训学校")
+    page = one_bit(artist.stamped_page([(spec, (800, 700))]))
+    seals = find(detector, page)
+    assert [(s.shape, s.color) for s in seals] == [("round", "grey")]
+    assert iou(seals[0].bbox, drawn_box(artist, spec, (800, 700), page)) > 0.8
+
+
+def test_square_seal_on_a_one_bit_scan(artist: SealArtist, detector: SealReader) -> None:
+    spec = SealSpec(name="冯慧敏", shape="square", diameter_mm=20, font="kai")
+    page = one_bit(artist.stamped_page([(spec, (1300, 2050))]))
+    seals = find(detector, page)
+    assert [(s.shape, s.color) for s in seals] == [("square", "grey")]
+    assert iou(seals[0].bbox, drawn_box(artist, spec, (1300, 2050), page)) > 0.75
+
+
+def test_grey_seal_stamped_on_a_table_grid(artist: SealArtist, detector: SealReader) -> None:
+    spec = SealSpec(name="华阳新材料科技集团有限公司", shape="oval", diameter_mm=42, height_mm=30)
+    centre = (artist.px(60), artist.px(205))  # on a grid crossing
+    page = artist.scan(artist.stamp(ruled_page(artist), artist.seal(spec), centre, spec.color), grey=True)
+    seals = find(detector, page)
+    assert [(s.shape, s.color) for s in seals] == [("oval", "grey")]
+    assert iou(seals[0].bbox, drawn_box(artist, spec, centre, page)) > 0.7
+
+
+def test_grey_seal_cut_by_the_left_edge(artist: SealArtist, detector: SealReader) -> None:
+    spec = SealSpec(name="忻州市忻府区振兴职业培训学校")
+    page = artist.stamped_page([(spec, (50, 1700))], grey=True)  # more than half off the page
+    seals = find(detector, page)
+    assert [(s.color, s.partial) for s in seals] == [("grey", True)]
+    assert iou(seals[0].bbox, drawn_box(artist, spec, (50, 1700), page)) > 0.6
+
+
+def test_grey_pages_without_seals_have_none(artist: SealArtist, detector: SealReader) -> None:
+    """Shading, a desk strip, table rules and a red-headed document gone grey: no seal."""
+    grey = artist.scan(ruled_page(artist), grey=True)
+    assert find(detector, grey) == []
+    assert find(detector, shaded(grey)) == []
+    assert find(detector, one_bit(artist.red_header_page())) == []
+    header = artist.red_header_page()
+    assert find(detector, np.repeat(header.min(axis=2)[:, :, None], 3, axis=2)) == []

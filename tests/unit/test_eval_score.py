@@ -61,10 +61,22 @@ def _truths() -> list[dict[str, Any]]:
                 "issue_date": "2023-12-15",
             },
             "seals": [
-                {"page": 1, "bbox": [100, 100, 300, 300], "shape": "round", "text": "阳泉市住房和城乡建设局",
-                 "role": "issuing_authority", "partial": False},
-                {"page": 1, "bbox": [400, 100, 600, 300], "shape": "round", "text": "阳泉市教育局",
-                 "role": "sponsor", "partial": False},
+                {
+                    "page": 1,
+                    "bbox": [100, 100, 300, 300],
+                    "shape": "round",
+                    "text": "阳泉市住房和城乡建设局",
+                    "role": "issuing_authority",
+                    "partial": False,
+                },
+                {
+                    "page": 1,
+                    "bbox": [400, 100, 600, 300],
+                    "shape": "round",
+                    "text": "阳泉市教育局",
+                    "role": "sponsor",
+                    "partial": False,
+                },
             ],
             "finding_codes": ["late_submission"],
             "case": "late",
@@ -83,8 +95,14 @@ def _truths() -> list[dict[str, Any]]:
                 "report_date": "2024-02-20",
             },
             "seals": [
-                {"page": 1, "bbox": [50, 500, 250, 700], "shape": "round", "text": "阳泉高级技工学校",
-                 "role": "institution_name", "partial": False},
+                {
+                    "page": 1,
+                    "bbox": [50, 500, 250, 700],
+                    "shape": "round",
+                    "text": "阳泉高级技工学校",
+                    "role": "institution_name",
+                    "partial": False,
+                },
             ],
             "finding_codes": [],
             "case": "clean",
@@ -107,8 +125,16 @@ def _truths() -> list[dict[str, Any]]:
             "doc_type": "fire_acceptance_certificate",
             "status": "flagged",
             "fields": {"document_number": "阳住建消验字〔2023〕第016号", "issue_date": "2023-12-16"},
-            "seals": [{"page": 1, "bbox": [0, 0, 100, 100], "shape": "round", "text": "阳泉市住房和城乡建设局",
-                       "role": "issuing_authority", "partial": False}],
+            "seals": [
+                {
+                    "page": 1,
+                    "bbox": [0, 0, 100, 100],
+                    "shape": "round",
+                    "text": "阳泉市住房和城乡建设局",
+                    "role": "issuing_authority",
+                    "partial": False,
+                }
+            ],
             "finding_codes": ["missing_seal"],
             "case": "no sponsor seal",
         },
@@ -117,23 +143,32 @@ def _truths() -> list[dict[str, Any]]:
 
 def _result(truth: dict[str, Any], **over: Any) -> dict[str, Any]:
     """A contract-valid result that agrees with `truth`; `over` replaces top-level keys."""
-    findings = [
-        {"code": c, "severity": SEV[c], "field": None, "message": c} for c in truth["finding_codes"]
-    ]
+    findings = [{"code": c, "severity": SEV[c], "field": None, "message": c} for c in truth["finding_codes"]]
     doc = {
         "schema_version": "1",
         "document_id": truth["document_id"],
         "batch_id": "b1",
-        "source": {"key": "inbox/b1/" + truth["key"], "sha256": truth["document_id"],
-                   "media_type": "application/pdf", "bytes": 10, "pages": 1},
+        "source": {
+            "key": "inbox/b1/" + truth["key"],
+            "sha256": truth["document_id"],
+            "media_type": "application/pdf",
+            "bytes": 10,
+            "pages": 1,
+        },
         "pages": [{"page": 1, "width": 1654, "height": 2339, "dpi": 200}],
         "status": truth["status"],
         "doc_type": truth["doc_type"],
         "doc_type_confidence": 0.9,
         "fields": {k: {"value": v, "confidence": 0.9, "source": "ocr"} for k, v in truth["fields"].items()},
         "seals": [
-            {"page": s["page"], "bbox": s["bbox"], "shape": s["shape"], "text": s["text"],
-             "text_confidence": 0.9, "matches": s["role"]}
+            {
+                "page": s["page"],
+                "bbox": s["bbox"],
+                "shape": s["shape"],
+                "text": s["text"],
+                "text_confidence": 0.9,
+                "matches": s["role"],
+            }
             for s in truth["seals"]
         ],
         "findings": findings,
@@ -254,8 +289,19 @@ def test_perfect_results_score_one_everywhere(truth_dir: Path, tmp_path: Path) -
     assert r.diffs == []
 
     dumped = r.model_dump(mode="json")
-    assert list(dumped) == ["report_version", "truth_dir", "results_dir", "documents", "doc_type", "status",
-                            "fields", "seals", "findings", "targets", "diffs"]
+    assert list(dumped) == [
+        "report_version",
+        "truth_dir",
+        "results_dir",
+        "documents",
+        "doc_type",
+        "status",
+        "fields",
+        "seals",
+        "findings",
+        "targets",
+        "diffs",
+    ]
     json.dumps(dumped)  # JSON-serialisable
     assert EvalReport.model_validate(dumped) == r  # round-trips
     assert "7/7 met" in render_text(r)
@@ -282,10 +328,22 @@ def damaged(truth_dir: Path, tmp_path: Path) -> EvalReport:
         ta,
         fields=fa,
         seals=[
-            {"page": 1, "bbox": [102, 98, 305, 298], "shape": "round", "text": " 阳泉市住房和 城乡建设局 ",
-             "text_confidence": 0.9, "matches": "sponsor"},
-            {"page": 1, "bbox": [550, 100, 750, 300], "shape": "round", "text": "阳泉市教育局",
-             "text_confidence": 0.9, "matches": "sponsor"},
+            {
+                "page": 1,
+                "bbox": [102, 98, 305, 298],
+                "shape": "round",
+                "text": " 阳泉市住房和 城乡建设局 ",
+                "text_confidence": 0.9,
+                "matches": "sponsor",
+            },
+            {
+                "page": 1,
+                "bbox": [550, 100, 750, 300],
+                "shape": "round",
+                "text": "阳泉市教育局",
+                "text_confidence": 0.9,
+                "matches": "sponsor",
+            },
         ],
         findings=[_finding("missing_seal")],
     )
@@ -401,7 +459,10 @@ def test_damaged_targets_and_diffs(damaged: EvalReport) -> None:
     a = diffs[1]
     assert a.issues == 8 and a.doc_type is None and a.status is None
     assert {(x.field, x.kind) for x in a.fields} == {
-        ("issuing_authority", "wrong"), ("acceptance_conclusion", "missing"), ("project_name", "extra")}
+        ("issuing_authority", "wrong"),
+        ("acceptance_conclusion", "missing"),
+        ("project_name", "extra"),
+    }
     assert a.missed_findings == ["late_submission"] and a.spurious_findings == ["missing_seal"]
     assert sorted(x.kind for x in a.seals) == ["missed", "role", "spurious"]
     b = diffs[2]
@@ -425,17 +486,17 @@ def test_damaged_targets_and_diffs(damaged: EvalReport) -> None:
 
 
 BAD_FILES: dict[str, bytes] = {
-    "not json": b"{\"document_id\": ",
+    "not json": b'{"document_id": ',
     "json list": b"[1, 2, 3]",
     "json null": b"null",
-    "json string": b"\"hello\"",
+    "json string": b'"hello"',
     "empty": b"",
     "whitespace": b"  \n ",
     "binary": bytes(range(256)) * 4,
     "png": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe",
     "deep nesting": b"[" * 100_000 + b"]" * 100_000,
-    "bad utf8": b"{\"document_id\": \"\xff\xfe\"}",
-    "nan": b"{\"document_id\": NaN}",
+    "bad utf8": b'{"document_id": "\xff\xfe"}',
+    "nan": b'{"document_id": NaN}',
 }
 
 
@@ -499,8 +560,17 @@ def test_many_bad_files_at_once_and_odd_truth(tmp_path: Path) -> None:
     _write(truth, "README.md", b"# corpus")
     _write(truth, "dup.json", ts[0])  # same document_id twice: ignored, noted
     # a truth document with odd contents must not crash either
-    _write(truth, "odd.json", {"document_id": "f" * 64, "fields": "x", "seals": [None, {"bbox": "?"}],
-                               "finding_codes": [1, "missing_seal"], "doc_type": None})
+    _write(
+        truth,
+        "odd.json",
+        {
+            "document_id": "f" * 64,
+            "fields": "x",
+            "seals": [None, {"bbox": "?"}],
+            "finding_codes": [1, "missing_seal"],
+            "doc_type": None,
+        },
+    )
     (truth / "subdir").mkdir()
     for i, (name, data) in enumerate(BAD_FILES.items()):
         _write(res, f"bad{i}.json", data)
@@ -553,7 +623,11 @@ def test_empty_results_dir_and_missing_dirs(truth_dir: Path, tmp_path: Path) -> 
 
 def test_seal_matching_is_greedy_by_iou_and_page_aware(tmp_path: Path) -> None:
     t = {
-        "key": "k", "document_id": A, "doc_type": "unknown", "status": "flagged", "fields": {},
+        "key": "k",
+        "document_id": A,
+        "doc_type": "unknown",
+        "status": "flagged",
+        "fields": {},
         "finding_codes": ["unknown_doc_type"],
         "seals": [
             {"page": 1, "bbox": [0, 0, 100, 100], "text": "甲", "role": None},
@@ -565,19 +639,42 @@ def test_seal_matching_is_greedy_by_iou_and_page_aware(tmp_path: Path) -> None:
     _write(truth, f"{A}.json", t)
     seals = [
         # overlaps truth 0 (IoU 2/3) and truth 1 (IoU 3/7)
-        {"page": 1, "bbox": [20, 0, 120, 100], "shape": "round", "text": "甲", "text_confidence": 0.9,
-         "matches": None},
+        {
+            "page": 1,
+            "bbox": [20, 0, 120, 100],
+            "shape": "round",
+            "text": "甲",
+            "text_confidence": 0.9,
+            "matches": None,
+        },
         # overlaps truth 1 (IoU 9/11) and truth 0 (IoU 3/17 < 0.3)
-        {"page": 1, "bbox": [70, 0, 170, 100], "shape": "round", "text": "乙", "text_confidence": 0.9,
-         "matches": None},
+        {
+            "page": 1,
+            "bbox": [70, 0, 170, 100],
+            "shape": "round",
+            "text": "乙",
+            "text_confidence": 0.9,
+            "matches": None,
+        },
         # the box of truth 2, but on page 3: never matches
-        {"page": 3, "bbox": [0, 0, 100, 100], "shape": "round", "text": "丙", "text_confidence": 0.9,
-         "matches": None},
+        {
+            "page": 3,
+            "bbox": [0, 0, 100, 100],
+            "shape": "round",
+            "text": "丙",
+            "text_confidence": 0.9,
+            "matches": None,
+        },
     ]
     doc = {
-        "schema_version": "1", "document_id": A, "batch_id": "b",
+        "schema_version": "1",
+        "document_id": A,
+        "batch_id": "b",
         "source": {"key": "k", "sha256": A, "media_type": "image/png", "bytes": 1, "pages": 3},
-        "status": "flagged", "doc_type": "unknown", "doc_type_confidence": 0.5, "seals": seals,
+        "status": "flagged",
+        "doc_type": "unknown",
+        "doc_type_confidence": 0.5,
+        "seals": seals,
         "findings": [_finding("unknown_doc_type")],
     }
     res = tmp_path / "results"
@@ -606,3 +703,168 @@ def test_greedy_match_takes_the_best_iou_first() -> None:
     got = [SimpleNamespace(page=1, bbox=[5, 0, 105, 100]), SimpleNamespace(page=1, bbox=[110, 0, 210, 100])]
     assert [(i, j) for i, j, _ in _match_seals(truth, got)] == [(0, 0)]
     assert _match_seals([_TruthSeal({"bbox": None})], got) == []
+
+
+# ---------------------------------------------------------------- seals by colour and shape
+
+
+def _seal_doc(doc_id: str, seals: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "schema_version": "1",
+        "document_id": doc_id,
+        "batch_id": "b",
+        "source": {"key": doc_id[:4], "sha256": doc_id, "media_type": "image/png", "bytes": 1, "pages": 2},
+        "status": "flagged",
+        "doc_type": "unknown",
+        "doc_type_confidence": 0.5,
+        "seals": seals,
+        "findings": [_finding("unknown_doc_type")],
+    }
+
+
+def _got(
+    page: int, bbox: list[int], text: str | None, shape: str = "round", matches: str | None = None
+) -> dict[str, Any]:
+    return {
+        "page": page,
+        "bbox": bbox,
+        "shape": shape,
+        "text": text,
+        "text_confidence": 0.9,
+        "matches": matches,
+    }
+
+
+def _truth_seal(
+    page: int, bbox: list[int], text: str, color: str, shape: str = "round", role: str | None = None
+) -> dict[str, Any]:
+    return {"page": page, "bbox": bbox, "text": text, "color": color, "shape": shape, "role": role}
+
+
+@pytest.fixture()
+def by_colour(tmp_path: Path) -> EvalReport:
+    """Hand-made: A = a colour scan (2 red seals), B = a grey scan (2 grey seals + 1 spurious),
+    C = a photocopy scanned in colour (1 red, 1 grey, + 1 spurious on a page without seals),
+    D = a grey document whose result is missing."""
+    truth, res = tmp_path / "truth", tmp_path / "results"
+    base = {"doc_type": "unknown", "status": "flagged", "fields": {}, "finding_codes": ["unknown_doc_type"]}
+    sq = [0, 0, 100, 100]
+    far = [500, 500, 600, 600]
+    docs = {
+        A: (
+            [
+                _truth_seal(1, sq, "阳泉市教育局", "red", role="issuing_authority"),
+                _truth_seal(1, far, "太原市第一技工学校", "red", shape="oval", role="institution_name"),
+            ],
+            [
+                _got(1, sq, "阳泉市教育局", matches="issuing_authority"),
+                _got(1, far, "太原市第一技工学", shape="oval", matches="institution_name"),
+            ],
+        ),
+        B: (
+            [
+                _truth_seal(1, sq, "长治技师学院", "grey"),
+                _truth_seal(2, sq, "冯慧敏", "grey", shape="square"),
+            ],
+            # the square is missed; a spurious round seal lands on page 2 (grey page: counted grey)
+            [_got(1, sq, "长治技师学院"), _got(2, far, None)],
+        ),
+        C: (
+            [_truth_seal(1, sq, "晋中市人社局", "red"), _truth_seal(1, far, "晋中市公安消防支队", "grey")],
+            # both found; one more on page 2, which has no truth seals and the document mixes colours
+            [
+                _got(1, sq, "晋中市人社局"),
+                _got(1, far, "晋中市公安消防支队", matches="sponsor"),
+                _got(2, sq, "某某"),
+            ],
+        ),
+        D: ([_truth_seal(1, sq, "阳泉市第二技工学校", "grey")], None),
+    }
+    for doc_id, (seals, got) in docs.items():
+        _write(truth, f"{doc_id}.json", dict(base, key=doc_id[:4], document_id=doc_id, seals=seals))
+        if got is not None:
+            _write(res, f"{doc_id}.json", _seal_doc(doc_id, got))
+    return evaluate(truth, res)
+
+
+def test_seal_recall_text_and_role_by_colour(by_colour: EvalReport) -> None:
+    s = by_colour.seals
+    assert (s.detection.tp, s.detection.fp, s.detection.fn) == (5, 2, 2)
+    red, grey = s.by_color["red"], s.by_color["grey"]
+    assert sorted(s.by_color) == ["grey", "red"]
+    assert (red.truth, red.matched, red.recall) == (3, 3, 1.0)
+    assert (grey.truth, grey.matched, grey.recall) == (4, 2, 0.5)  # B's square and D's missing result
+    assert (red.text_pairs, red.text_exact) == (3, 2)
+    assert red.mean_cer == pytest.approx((0 + 1 / 9 + 0) / 3)
+    assert (grey.text_pairs, grey.text_exact, grey.mean_cer) == (2, 2, 0.0)
+    assert (red.role_pairs, red.role_correct) == (3, 3)
+    assert (grey.role_pairs, grey.role_correct, grey.role_accuracy) == (2, 1, 0.5)  # C's grey seal: sponsor
+
+
+def test_seal_precision_by_colour_attributes_false_positives(by_colour: EvalReport) -> None:
+    s = by_colour.seals
+    red, grey = s.by_color["red"], s.by_color["grey"]
+    # matched seals count as their truth colour; B's spurious seal is grey (B has grey seals only);
+    # C's spurious seal is on a page without truth seals in a mixed document: unattributed
+    assert (red.predicted, red.correct, red.precision) == (3, 3, 1.0)
+    assert (grey.predicted, grey.correct) == (3, 2)
+    assert grey.precision == pytest.approx(2 / 3)
+    assert s.unattributed_fp == 1
+    assert s.detection.precision == pytest.approx(5 / 7)
+    assert "no colour" in s.color_precision_from
+
+
+def test_seal_scores_by_shape(by_colour: EvalReport) -> None:
+    sh = by_colour.seals.by_shape
+    assert sorted(sh) == ["oval", "round", "square"]
+    assert (sh["square"].truth, sh["square"].matched, sh["square"].recall) == (1, 0, 0.0)
+    assert (sh["square"].predicted, sh["square"].precision) == (0, None)  # nothing predicted: no measure
+    assert (sh["oval"].truth, sh["oval"].matched, sh["oval"].text_exact_rate) == (1, 1, 0.0)
+    assert (sh["round"].truth, sh["round"].matched) == (5, 4)
+    assert (sh["round"].predicted, sh["round"].correct) == (6, 4)  # both spurious seals are round
+
+
+def test_seal_targets_of_issue_4(by_colour: EvalReport) -> None:
+    t = {x.metric: x for x in by_colour.seals.targets}
+    assert t["seals.by_color.red.recall"].met and t["seals.by_color.red.recall"].target == 0.99
+    assert not t["seals.by_color.grey.recall"].met and t["seals.by_color.grey.recall"].measured == 0.5
+    assert not t["seals.detection.precision"].met
+    assert t["seals.role_accuracy"].measured == pytest.approx(4 / 5)
+    # the headline targets are unchanged (7 of them), and the JSON keeps its keys
+    assert len(by_colour.targets) == 7
+    dumped = by_colour.model_dump(mode="json")
+    assert {"truth", "predicted", "detection", "text_exact_rate", "mean_cer", "role_accuracy"} <= set(
+        dumped["seals"]
+    )
+    assert dumped["seals"]["by_color"]["grey"]["recall"] == 0.5
+    assert EvalReport.model_validate(dumped) == by_colour
+
+
+def test_seal_breakdown_absent_colour_and_the_rendering(tmp_path: Path, by_colour: EvalReport) -> None:
+    md = render_markdown(by_colour)
+    assert "### Seal targets of issue 4 (1/5 met)" in md
+    assert "### By seal colour" in md and "### By seal shape" in md
+    assert "| grey | 4 | 2 | 0.500 | 3 | 0.667 | 1.000 (2/2) | 0.0000 | 0.500 (1/2) |" in md
+    assert "1 such false positive(s)" in md
+    text = render_text(by_colour)
+    assert "seal targets (1/5 met)" in text and "by colour:" in text
+    # truth without colours (older corpora): one "unknown" group; a colour target is not met
+    truth, res = tmp_path / "t2", tmp_path / "r2"
+    _write(
+        truth,
+        f"{E}.json",
+        {
+            "key": "k",
+            "document_id": E,
+            "doc_type": "unknown",
+            "status": "flagged",
+            "fields": {},
+            "finding_codes": [],
+            "seals": [{"page": 1, "bbox": [0, 0, 9, 9]}],
+        },
+    )
+    _write(res, f"{E}.json", _seal_doc(E, [_got(1, [0, 0, 9, 9], "x")]))
+    r = evaluate(truth, res)
+    assert list(r.seals.by_color) == ["unknown"] and r.seals.by_color["unknown"].recall == 1.0
+    red = next(x for x in r.seals.targets if x.metric == "seals.by_color.red.recall")
+    assert red.measured is None and not red.met

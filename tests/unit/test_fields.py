@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from extractors.fields import build_rows, extract_fields
+from records.models import PageText, TextLine
 from records.rules import default_rules_dir, load_rules
 from tests.unit._pages import LETTER_CERT, REPORT, TABLE_CERT, ocr_page, text_page
 
@@ -129,3 +130,147 @@ def test_a_value_wrapping_onto_the_next_line_is_joined(rules) -> None:
     got = values(extract_fields([page], rules.doctypes["fire_acceptance_certificate"]))
     assert got["project_address"] == "忻州市原平市长征西街385号"
     assert got["building_area_m2"] == 21960.59
+
+
+# --------------------------------------------------------------------- layout paths, from boxes
+
+
+def boxes_page(items: list[tuple[str, float, float, float, float]]) -> PageText:
+    """A page of OCR boxes placed where a scan puts them: (text, x0, y0, x1, y1)."""
+    return PageText(page_no=1, width=1654, height=2339, dpi=200, origin="ocr",
+                    lines=tuple(TextLine(text=t, bbox=[x0, y0, x1, y1], confidence=0.99) for t, x0, y0, x1, y1 in items))
+
+
+def test_a_table_value_wrapped_inside_its_cell_is_read_whole(rules) -> None:
+    # the value's two lines are centred on the label, so the label's row sits between them
+    page = boxes_page([
+        ("建设单位", 276, 644, 446, 699), ("临汾市侯马市博远职业技能培训学校", 528, 653, 1170, 712),
+        ("临汾市侯马市博远职业技能培训学校学生食堂改造", 525, 753, 1406, 815), ("项目名称", 273, 771, 445, 829),
+        ("工程", 518, 805, 615, 865),
+        ("结构类型", 270, 900, 442, 958), ("框架剪力墙结构，地上5层", 520, 905, 960, 960),
+    ])
+    got = values(extract_fields([page], rules.doctypes["fire_acceptance_certificate"]))
+    assert got["project_name"] == "临汾市侯马市博远职业技能培训学校学生食堂改造工程"
+    assert got["construction_unit"] == "临汾市侯马市博远职业技能培训学校"
+
+
+def test_report_form_table_wrapped_label_wrapped_value_and_blank_cells(rules) -> None:
+    page = boxes_page([
+        ("临汾市侯马市博远职业技能培训学校安全生产", 330, 250, 1330, 310), ("整治自查情况报告", 620, 330, 1030, 390),
+        ("临汾市侯马市博远职业", 520, 470, 900, 515),
+        ("单位名称", 250, 495, 420, 545), ("单位类别", 950, 495, 1120, 545),
+        ("技能培训学校", 520, 525, 760, 570),
+        ("主要负责", 260, 610, 410, 655),
+        ("吴志刚", 520, 635, 640, 685), ("联系人", 970, 635, 1100, 685), ("贾芳", 1180, 635, 1260, 685),
+        ("人", 315, 665, 355, 710),
+        ("联系电话", 250, 760, 420, 810), ("0357-3699394", 520, 760, 760, 810), ("填报日期", 950, 760, 1120, 810),
+    ])
+    got = values(extract_fields([page], rules.doctypes["self_inspection_report"]))
+    assert got["institution_name"] == "临汾市侯马市博远职业技能培训学校"
+    assert got["principal"] == "吴志刚"  # 主要负责 / 人: a label wrapped in its cell
+    assert got["contact_person"] == "贾芳"
+    assert got["contact_phone"] == "0357-3699394"
+    # 单位类别 and 填报日期 are blank cells: the line below them is not their value
+    assert "institution_category" not in got and "report_date" not in got
+
+
+def test_label_and_value_read_as_one_box_in_a_table_row(rules) -> None:
+    page = ocr_page([["关于吕梁市离石区鑫源职业培训学校安全生产整治行动自查情况的报告"],
+                     ["单位名称", "吕梁市离石区鑫源职业培训学校", "单位类別技工院校"],
+                     ["主要负责人武凯", "联系人", "万海燕"]])
+    got = values(extract_fields([page], rules.doctypes["self_inspection_report"]))
+    assert got["principal"] == "武凯"
+    assert got["institution_name"] == "吕梁市离石区鑫源职业培训学校"  # 单位类別… bounds the name's cell
+    assert got["institution_category"] == "technical_school"  # 別 read for 别
+
+
+def test_foot_date_beside_a_copy_annotation(rules) -> None:
+    """The signing block and a 与原件核对一致 stamp run together: the copy is certified later."""
+    page = ocr_page([["阳泉市公安消防支队"], ["建设工程消防验收意见书"], ["阳公消验字〔2013〕第265号"],
+                     ["建设单位", "阳泉市城区职业技能培训学校"], ["验收结论", "合格"],
+                     ["阳泉市公安消防支队", "与原件核对一致"], ["2013年4月12日"], ["2024.2.23"], ["蔡慧敏"]])
+    got = values(extract_fields([page], rules.doctypes["fire_acceptance_certificate"]))
+    assert got["issue_date"] == "2013-04-12"
+    assert got["issuing_authority"] == "阳泉市公安消防支队"
+
+
+def test_only_the_copy_annotation_date_is_no_issue_date(rules) -> None:
+    page = ocr_page([["吕梁市住房和城乡建设局"], ["建设工程消防验收意见书"], ["吕住建消验〔2022〕第78号"], ["吕梁市技工学校："],
+                     ["管理暂行规定》等有关规定，你单位于2021年12月27日申请的吕"], ["梁市技工学校实训楼新建工程消防验收。"],
+                     ["综合评定结论为合格。"], ["吕梁市住房和城乡建设局"], ["口", "日"], ["建121"], ["与原件核对一致"], ["2024.2.22"]])
+    got = values(extract_fields([page], rules.doctypes["fire_acceptance_certificate"]))
+    assert "issue_date" not in got  # neither the copy's date nor the application date
+    assert got["construction_unit"] == "吕梁市技工学校"  # the addressee line
+
+
+def test_foot_date_whose_year_lost_digits_under_the_seal(rules) -> None:
+    page = ocr_page([["临汾市住房和城乡建设局"], ["特殊建设工程消防验收意见书"], ["临住建消验字〔2019〕103号"],
+                     ["临汾市尧都区宏图职业技能培训学校："],
+                     ["管理暂行规定》等有关规定，你单位于二○一八年十一月十七日申"], ["请的XX学校学生食堂新建工程消防验收。"],
+                     ["经现场评定，该工程消防验收合格。"], ["临汾市住房和城乡建设局"], ["二一九年一月六日"]])
+    fields = extract_fields([page], rules.doctypes["fire_acceptance_certificate"])
+    assert fields["issue_date"].value == "2019-01-06"
+    # the year was filled in from the 文号: a person confirms it (low_confidence), a clean date needs none
+    assert fields["issue_date"].confidence <= 0.5
+    assert fields["construction_unit"].confidence > 0.9
+
+
+def test_a_name_printed_twice_is_taken_from_the_better_reading(rules) -> None:
+    # the foot line lost its first character under the seal; the letterhead has it whole
+    page = ocr_page([["吕梁市住房和城乡建设局"], ["特殊建设工程消防验收意见书"], ["吕住建消验字〔2023〕第57号"], ["吕梁市职业技能鉴定所："],
+                     ["综合评定结论为合格。"], ["梁市住房和城乡建设局"], ["二〇二三年十一月二十三日"]])
+    got = values(extract_fields([page], rules.doctypes["fire_acceptance_certificate"]))
+    assert got["issuing_authority"] == "吕梁市住房和城乡建设局"
+    assert got["issue_date"] == "2023-11-23"
+
+
+def test_report_title_and_foot_with_a_red_header(rules) -> None:
+    page = ocr_page([["朔州市职业技能公共实训基地文件"], ["朔州字〔2024]11号"], ["朔州市职业技能公共实训基地关于开展安全生产整"],
+                     ["治行动的自查报告"], ["朔州市人力资源和社会保障局："], ["一、意识形态方面"], ["特此报告。"],
+                     ["州市职业技能公共实训基地"], ["2024年220日"]])
+    got = values(extract_fields([page], rules.doctypes["self_inspection_report"]))
+    assert got["institution_name"] == "朔州市职业技能公共实训基地"
+    assert got["report_date"] == "2024-02-20"
+
+
+def test_prose_value_confidence_is_its_own_rows_not_the_paragraphs(rules) -> None:
+    """A scribble read at 0.4 under the letter must not make the conclusion look unsure."""
+    page = ocr_page(LETTER_CERT[:6] + [["11120 242.21"]] + LETTER_CERT[6:], conf=0.98)
+    junk = [ln for ln in page.lines if ln.text == "11120 242.21"][0]
+    page = page.model_copy(update={"lines": tuple(ln.model_copy(update={"confidence": 0.4}) if ln is junk else ln
+                                                  for ln in page.lines)})
+    got = extract_fields([page], rules.doctypes["fire_acceptance_certificate"])
+    assert got["acceptance_conclusion"].value == "合格"
+    assert got["acceptance_conclusion"].confidence >= 0.9
+    assert got["project_name"].confidence >= 0.9
+
+
+def test_area_headings_with_a_misread_bracket_still_count(rules) -> None:
+    """（二」 and （三 with its bracket lost are headings; a sentence that merely mentions an area is not."""
+    rows = [
+        ["大同技师学院关于安全生产整治自查情况的报告"],
+        ["（一）意识形态工作责任制落实情况"],
+        ["建立了阵地管理台账，维护意识形态安全。"],
+        ["（二」办学条件达标方面。对照设置标准逐项自查。"],
+        ["（三消防及用电安全。安全出口保持畅通。"],
+        ["学生实习实训安全教育同步开展。"],
+        ["本次共排查隐患3项，已整改3项。"],
+    ]
+    got = values(extract_fields([ocr_page(rows)], rules.doctypes["self_inspection_report"]))
+    assert got["areas_covered"] == ["ideology", "school_conditions", "campus_safety"]
+
+
+def test_a_label_line_in_a_table_row_stops_at_the_next_label(rules) -> None:
+    rows = [["大同技师学院关于安全生产整治自查情况的报告"], ["联系人：王静联系电话：13832580489", "数"]]
+    got = values(extract_fields([ocr_page(rows)], rules.doctypes["self_inspection_report"]))
+    assert got["contact_person"] == "王静" and got["contact_phone"] == "13832580489"
+
+
+def test_label_value_confidence_is_its_own_boxes_not_the_rows(rules) -> None:
+    """A box read at 0.3 at the far end of the row (a stamp fragment) leaves 联系人 trusted."""
+    page = ocr_page([["大同技师学院关于安全生产整治自查情况的报告"], ["联系人：王静", "联系电话：13832580489", "数"]])
+    page = page.model_copy(update={"lines": tuple(
+        ln.model_copy(update={"confidence": 0.3}) if ln.text == "数" else ln for ln in page.lines)})
+    got = extract_fields([page], rules.doctypes["self_inspection_report"])
+    assert got["contact_person"].value == "王静" and got["contact_person"].confidence > 0.9
+    assert got["contact_phone"].confidence > 0.9

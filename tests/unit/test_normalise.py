@@ -71,6 +71,15 @@ def test_phones(text: str, v: str | None) -> None:
 def test_org_and_person() -> None:
     assert normalise_org(" 阳泉高级技工学校（盖章）") == "阳泉高级技工学校"
     assert normalise_org("阳泉市住房和城乡建设局：") == "阳泉市住房和城乡建设局"
+    # the 文号 line merged into the addressee line by OCR
+    assert normalise_org("运住建消验字[2022]第076号运城市盐湖区瑞丰职业培训学校") == "运城市盐湖区瑞丰职业培训学校"
     assert normalise_person("张 三 校长") == "张三"
     assert normalise_person("王凯") == "王凯"
     assert normalise_person("123") is None
+
+
+def test_fold_variants_maps_ocr_character_forms() -> None:
+    from extractors.normalise import fold_variants
+
+    assert fold_variants("单位类別") == "单位类别"
+    assert fold_variants("阳泉市住房和城乡建设局") == "阳泉市住房和城乡建设局"

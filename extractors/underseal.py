@@ -1,0 +1,276 @@
+"""Body text under grey or black seals (photocopies, greyscale and 1-bit scans).
+
+A red seal vanishes in the red channel (`extractors.ocr.drop_red_ink`); a grey one does not,
+and the date and signing body printed under it come out lost or misread. What still tells the
+two inks apart, and what this module uses:
+
+- where the seal is: its outline is known from the seal finder, so only pixels inside it are
+  touched (text elsewhere on the page stays exactly as the first OCR pass saw it);
+- tone: stamp ink, even photocopied, prints lighter than toner text. The seal's own tone is
+  measured on its border ring, the text's on the rows the first pass read away from any seal;
+- on 1-bit scans the seal's grey became a dot pattern (error diffusion) while text is solid
+  black: an opening removes the dots and keeps the strokes.
+
+`clean_seal_area` returns the page with the seal's ink taken out; the caller OCRs the rows the
+seal covers again and keeps, row by row, whichever reading is better.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from records.models import TextLine
+
+RING_PCT = 10.0
+TEXT_PCT = 5.0
+SEED_AT = 0.5
+GROW_ABOVE = 0.1
+MIN_GAP = 0.05
+GROW_STEPS = 4
+KEEP_FACTOR = 1.0
+CONF_SLACK = 0.04
+OPEN_PX = 2
+RECON_STEPS = 2
+
+
+@dataclass(frozen=True)
+class SealArea:
+    """Where a seal's ink can be: an axis-aligned ellipse in page pixels."""
+
+    cx: float
+    cy: float
+    rx: float
+    ry: float
+
+    @property
+    def box(self) -> tuple[float, float, float, float]:
+        return self.cx - self.rx, self.cy - self.ry, self.cx + self.rx, self.cy + self.ry
+
+
+def seal_area(bbox: list[float] | tuple[float, ...], shape: str, w: int, h: int) -> SealArea:
+    """The ellipse of a seal from its (page-clipped) bounding box.
+
+    A seal cut by the page edge has a clipped box: a round seal's diameter is then its longer
+    side, and the centre lies that radius inside the uncut edge.
+    """
+    x0, y0, x1, y1 = (float(v) for v in bbox[:4])
+    rx, ry = (x1 - x0) / 2, (y1 - y0) / 2
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    if shape == "round":
+        r = max(rx, ry)
+        if rx < r:
+            cx = x1 - r if x0 <= 1 else (x0 + r if x1 >= w - 1 else cx)
+        if ry < r:
+            cy = y1 - r if y0 <= 1 else (y0 + r if y1 >= h - 1 else cy)
+        rx = ry = r
+    return SealArea(cx, cy, rx, ry)
+
+
+def area_mask(area: SealArea, shape: tuple[int, int], grow: float = 1.04) -> np.ndarray:
+    """Boolean mask of the seal's ellipse (slightly grown to take the border's outer edge)."""
+    import cv2
+
+    m = np.zeros(shape, np.uint8)
+    cv2.ellipse(m, (round(area.cx), round(area.cy)), (max(1, round(area.rx * grow)), max(1, round(area.ry * grow))),
+                0, 0, 360, 1, -1)
+    return m.astype(bool)
+
+
+def ring_tone(v: np.ndarray, area: SealArea) -> float | None:
+    """The seal's darkest ink tone (paper-normalised, 0 black .. 1 paper), on its border ring.
+
+    A low percentile of the ring's ink: the border is the seal's most solid stroke, and text
+    crossing it is a small share of its length. None when too little of the ring is on the page.
+    """
+    t = np.linspace(0, 2 * math.pi, 720, endpoint=False)
+    h, w = v.shape
+    vals = []
+    for k in (0.95, 0.965, 0.98):
+        xs = np.round(area.cx + k * area.rx * np.sin(t)).astype(int)
+        ys = np.round(area.cy - k * area.ry * np.cos(t)).astype(int)
+        ok = (xs >= 0) & (xs < w) & (ys >= 0) & (ys < h)
+        vals.append(v[ys[ok], xs[ok]])
+    ring = np.concatenate(vals)
+    ink = ring[ring < 0.85]
+    if ink.size < 200:
+        return None
+    return float(np.percentile(ink, RING_PCT))
+
+
+def text_tone(v: np.ndarray, lines: list[TextLine], avoid: np.ndarray) -> float | None:
+    """Tone of the printed text's stroke cores, from the lines read away from any seal."""
+    vals = []
+    for ln in lines:
+        if ln.bbox is None or ln.confidence < 0.8:
+            continue
+        x0, y0, x1, y1 = (int(round(c)) for c in ln.bbox)
+        if x1 - x0 < 4 or y1 - y0 < 4 or avoid[y0:y1, x0:x1].any():
+            continue
+        cell = v[y0:y1, x0:x1]
+        ink = cell[cell < 0.7]
+        if ink.size >= 20:
+            vals.append(ink)
+        if sum(a.size for a in vals) > 200_000:
+            break
+    ink = np.concatenate(vals) if vals else np.zeros(0)
+    if ink.size < 500:
+        return None
+    return float(np.percentile(ink, TEXT_PCT))
+
+
+def is_bilevel(grey: np.ndarray) -> bool:
+    """True for a 1-bit scan (black and white only, whatever the container stored).
+
+    Any greyscale page has mid-tones: the soft edges of text and the seal's own ink.
+    """
+    sub = grey[::2, ::2]
+    mid = np.count_nonzero((sub > 40) & (sub < 215))
+    return mid < 0.001 * sub.size
+
+
+def solid_ink(black: np.ndarray) -> np.ndarray:
+    """Solid strokes of a 1-bit image, without the dot pattern a grey seal became.
+
+    Error diffusion leaves single white pixels scattered through any grey, so the seal's ink
+    holds few 2x2 blocks of black with black round them; printed strokes are solid. An opening
+    by a 2x2 square keeps the strokes, then a reconstruction within the black pixels (two steps)
+    gives back the stroke edges it nibbled.
+    """
+    import cv2
+
+    b = black.astype(np.uint8)
+    core = cv2.morphologyEx(b, cv2.MORPH_OPEN, np.ones((OPEN_PX, OPEN_PX), np.uint8))
+    kept = core
+    for _ in range(RECON_STEPS):
+        kept = cv2.dilate(kept, np.ones((3, 3), np.uint8)) & b
+    return kept.astype(bool)
+
+
+def clean_seal_area(
+    prepared: np.ndarray, v: np.ndarray, area: SealArea, *, text_level: float | None, bilevel: bool
+) -> np.ndarray | None:
+    """`prepared` (the grey page the first OCR pass read) with the seal's ink whitened.
+
+    Inside the seal's ellipse, pixels lighter than a threshold between the text's tone and the
+    seal's ring tone go to paper white; text stays as it was. On a 1-bit page the dot pattern
+    is removed instead. Returns None when the two inks cannot be told apart.
+    """
+    inside = area_mask(area, v.shape)
+    if not inside.any():
+        return None
+    out = prepared.copy()
+    if bilevel:
+        black = prepared < 128
+        keep = solid_ink(black)
+        out[inside & black & ~keep] = 255
+        return out
+    seal = ring_tone(v, area)
+    if seal is None or text_level is None or seal - text_level < MIN_GAP:
+        return None
+    keep = grow_within(v < text_level + SEED_AT * (seal - text_level), v < seal + GROW_ABOVE, steps=GROW_STEPS)
+    out[inside & ~keep] = 255
+    return out
+
+
+def grow_within(seed: np.ndarray, allowed: np.ndarray, *, steps: int) -> np.ndarray:
+    """`seed` grown by `steps` 8-connected pixels, never outside `allowed` (a geodesic dilation)."""
+    import cv2
+
+    kept = seed.astype(np.uint8)
+    ok = allowed.astype(np.uint8)
+    for _ in range(steps):
+        kept = cv2.dilate(kept, np.ones((3, 3), np.uint8)) & ok
+    return kept.astype(bool) | seed
+
+def _centre_y(ln: TextLine) -> float:
+    assert ln.bbox is not None
+    return (ln.bbox[1] + ln.bbox[3]) / 2
+
+
+def _crosses(ln: TextLine, area: SealArea) -> bool:
+    """The line's middle lies in the seal's rows and its box overlaps the seal's columns."""
+    if ln.bbox is None:
+        return False
+    x0, y0, x1, y1 = area.box
+    return y0 <= _centre_y(ln) <= y1 and ln.bbox[0] < x1 and ln.bbox[2] > x0
+
+
+def _in_ring_band(ln: TextLine, area: SealArea) -> bool:
+    """The line's centre lies in the band of the seal's ring text (away from its middle)."""
+    assert ln.bbox is not None
+    dx = ((ln.bbox[0] + ln.bbox[2]) / 2 - area.cx) / max(area.rx, 1.0)
+    dy = (_centre_y(ln) - area.cy) / max(area.ry, 1.0)
+    return math.hypot(dx, dy) >= 0.5
+
+
+def _rows(lines: list[TextLine]) -> list[list[TextLine]]:
+    """Lines grouped into rows by their vertical extent."""
+    rows: list[list[TextLine]] = []
+    for ln in sorted(lines, key=_centre_y):
+        assert ln.bbox is not None
+        if rows:
+            last = rows[-1]
+            top = min(x.bbox[1] for x in last if x.bbox)
+            bottom = max(x.bbox[3] for x in last if x.bbox)
+            overlap = min(bottom, ln.bbox[3]) - max(top, ln.bbox[1])
+            if overlap > 0.5 * min(bottom - top, ln.bbox[3] - ln.bbox[1]):
+                last.append(ln)
+                continue
+        rows.append([ln])
+    return rows
+
+
+def _quality(lines: list[TextLine]) -> float:
+    return sum(ln.confidence * len(ln.text) for ln in lines if ln.confidence >= 0.5)
+
+
+def _mean_conf(lines: list[TextLine]) -> float:
+    n = sum(len(ln.text) for ln in lines)
+    return sum(ln.confidence * len(ln.text) for ln in lines) / n if n else 0.0
+
+
+def merge_reread(
+    old: list[TextLine],
+    new: list[TextLine],
+    area: SealArea,
+    *,
+    seal_only: list[bool] | None = None,
+    keep_factor: float = KEEP_FACTOR,
+) -> list[TextLine]:
+    """Page lines with the rows crossing a seal taken from the reread where it reads better.
+
+    `old` are all the page's lines from the first pass, `new` the reread of the seal's band
+    (same page coordinates). Only lines crossing the seal are compared; rows are matched by
+    vertical overlap. An old line flagged in `seal_only` had no ink left once the seal was
+    taken out: it was the seal's own ring text, not body text, and is dropped. A row's reread
+    wins when its quality (confident characters) is at least `keep_factor` of the old one's and
+    its mean confidence per character is not lower (by more than `CONF_SLACK`): a reread that
+    reads more characters less surely is noise of the cleaning.
+    """
+    flags = seal_only or [False] * len(old)
+    kept = [ln for ln, f in zip(old, flags, strict=True) if not (f and _crosses(ln, area) and _in_ring_band(ln, area))]
+    cand_old = [ln for ln in kept if _crosses(ln, area)]
+    cand_new = [ln for ln in new if _crosses(ln, area)]
+    result = [ln for ln in kept if not _crosses(ln, area)]
+    new_ids = {id(ln) for ln in cand_new}
+    for row in _rows(cand_old + cand_new):
+        r_new = [ln for ln in row if id(ln) in new_ids]
+        r_old = [ln for ln in row if id(ln) not in new_ids]
+        if r_new and _quality(r_new) >= keep_factor * _quality(r_old) and _mean_conf(r_new) >= _mean_conf(r_old) - CONF_SLACK:
+            result.extend(r_new)
+        else:
+            result.extend(r_old)
+    result.sort(key=lambda ln: (round((ln.bbox[1] if ln.bbox else 0) / 12.0), ln.bbox[0] if ln.bbox else 0))
+    return result
+
+
+def ink_gone(before: np.ndarray, after: np.ndarray, bbox: list[float] | tuple[float, ...], share: float = 0.15) -> bool:
+    """True when cleaning left less than `share` of the dark pixels in a line's box."""
+    x0, y0, x1, y1 = (int(round(c)) for c in bbox[:4])
+    n0 = int(np.count_nonzero(before[y0:y1, x0:x1] < 128))
+    if n0 == 0:
+        return False
+    return int(np.count_nonzero(after[y0:y1, x0:x1] < 128)) < share * n0

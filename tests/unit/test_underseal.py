@@ -1,0 +1,104 @@
+"""The pieces of reading text under grey seals (extractors/underseal.py), without OCR."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from extractors.ocr import paper_normalised
+from extractors.underseal import (
+    SealArea,
+    clean_seal_area,
+    is_bilevel,
+    merge_reread,
+    seal_area,
+    solid_ink,
+)
+from records.models import TextLine
+
+AREA = SealArea(cx=500.0, cy=500.0, rx=160.0, ry=160.0)
+
+
+def _line(text: str, box: tuple[float, float, float, float], conf: float = 0.99) -> TextLine:
+    return TextLine(text=text, bbox=list(box), confidence=conf)
+
+
+def test_seal_area_of_a_seal_cut_by_the_left_edge() -> None:
+    a = seal_area([0, 100, 200, 420], "round", 1654, 2339)
+    assert (a.rx, a.ry) == (160, 160)
+    assert a.cx == 40 and a.cy == 260
+
+
+def test_reread_row_replaces_a_misread_date_and_drops_ring_text() -> None:
+    old = [
+        _line("特此报告。", (100, 200, 400, 240)),
+        _line("弘毅职", (430, 360, 560, 400), 0.97),  # ring glyphs read as a line
+        _line("二四年二月十五日", (470, 520, 800, 560), 1.0),
+    ]
+    new = [_line("二〇二四年二月十五日", (400, 520, 800, 560), 0.98)]
+    out = merge_reread(old, new, AREA, seal_only=[False, True, False])
+    assert [ln.text for ln in out] == ["特此报告。", "二〇二四年二月十五日"]
+
+
+def test_reread_row_that_reads_more_but_less_surely_is_not_taken() -> None:
+    old = [_line("2013年5月10日", (460, 500, 720, 540), 1.0)]
+    new = [_line("20131.511101", (460, 500, 720, 540), 0.91)]
+    assert merge_reread(old, new, AREA, seal_only=[False]) == old
+
+
+def test_old_line_without_ink_in_the_middle_of_the_seal_is_kept() -> None:
+    # Only ring-band lines can be the seal's own text; a body line through the middle stays.
+    old = [_line("2024年2月19日", (420, 480, 600, 520), 0.98)]
+    out = merge_reread(old, [], AREA, seal_only=[True])
+    assert out == old
+
+
+def _grey_page() -> tuple[np.ndarray, np.ndarray]:
+    """Paper 240, a mid-grey seal ring and bar (110), a black text bar (25) across both."""
+    g = np.full((1000, 1000), 240, np.uint8)
+    yy, xx = np.mgrid[:1000, :1000]
+    r = np.hypot(xx - 500, yy - 500)
+    g[(r > 150) & (r < 160)] = 110
+    g[480:490, 380:620] = 110  # a seal stroke
+    text = np.zeros_like(g, bool)
+    text[500:506, 300:700] = True
+    text[400:406, 100:300] = True  # a text line away from the seal, to learn the text's tone
+    g[text] = 25
+    return np.repeat(g[:, :, None], 3, axis=2), text
+
+
+def test_clean_seal_area_whitens_the_grey_seal_and_keeps_the_text() -> None:
+    rgb, text = _grey_page()
+    v = paper_normalised(rgb)
+    out = clean_seal_area(rgb[:, :, 0], v, AREA, text_level=float(np.percentile(v[text], 5)), bilevel=False)
+    assert out is not None
+    assert (out[480:490, 400:600] == 255).all()  # seal stroke gone
+    assert (out[500:506, 420:580] < 60).all()  # text under it kept
+    ring = out[470, 345:350]  # the border ring, away from the text
+    assert (ring == 255).all()
+
+
+def test_clean_seal_area_gives_up_when_seal_and_text_are_the_same_tone() -> None:
+    rgb, text = _grey_page()
+    rgb[rgb == 110] = 25
+    v = paper_normalised(rgb)
+    assert clean_seal_area(rgb[:, :, 0], v, AREA, text_level=float(np.percentile(v[text], 5)), bilevel=False) is None
+
+
+def test_solid_ink_drops_dither_and_keeps_strokes() -> None:
+    from PIL import Image
+
+    # A grey patch error-diffused as a 1-bit scanner does it (Floyd-Steinberg).
+    patch = np.asarray(Image.fromarray(np.full((100, 100), 110, np.uint8), "L").convert("1"))
+    black = np.zeros((200, 200), bool)
+    black[20:120, 20:120] = ~patch
+    black[150:154, 10:190] = True  # a 4 px stroke
+    black[160:162, 10:190] = True  # a 2 px stroke
+    kept = solid_ink(black)
+    assert kept[150:154, 10:190].all() and kept[160:162, 10:190].all()
+    assert kept[20:120, 20:120].mean() < 0.1
+
+
+def test_is_bilevel() -> None:
+    rgb, _ = _grey_page()
+    assert not is_bilevel(rgb[:, :, 0])
+    assert is_bilevel(np.where(rgb[:, :, 0] < 128, 0, 255).astype(np.uint8))
