@@ -23,8 +23,6 @@ import math
 import unicodedata
 from collections.abc import Iterable, Sequence
 
-import numpy as np
-
 from checks.seals import _best_substring, _other_body, normalize_org
 from records.models import FrameBeliefs, SealFinding
 
@@ -35,52 +33,18 @@ MAX_GAP_PER_GLYPH = 1.2  # nats per glyph of the name a confirmation may cost at
 MAX_GAP = 10.0  # and in total
 MIN_MARGIN = 4.0  # nats the best name must lead the next different one by
 
-_NEG = -1e9
-
-
 def _cjk(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
 
 
 def greedy(beliefs: FrameBeliefs) -> str:
-    """Best-path CTC decoding: the top symbol per frame, repeats merged, blanks removed."""
-    out: list[str] = []
-    prev = None
-    for syms in beliefs.symbols:
-        s = syms[0]
-        if s != prev and s != "":
-            out.append(s)
-        prev = s
-    return "".join(out)
+    """Best-path CTC decoding of a strip (`FrameBeliefs.greedy`)."""
+    return beliefs.greedy()
 
 
 def log_likelihood(beliefs: FrameBeliefs, label: str) -> float:
-    """log P(label | strip) summed over all CTC alignments (the forward algorithm)."""
-    t_len = len(beliefs.symbols)
-    if t_len == 0:
-        return _NEG
-    ext = [""]
-    for ch in label:
-        ext += [ch, ""]
-    n = len(ext)
-    emit = np.empty((t_len, n), dtype=np.float64)
-    for t, (syms, lps, rest) in enumerate(zip(beliefs.symbols, beliefs.logp, beliefs.rest, strict=True)):
-        look = dict(zip(syms, lps, strict=True))
-        emit[t] = [look.get(s, rest) for s in ext]
-    # Transitions: stay, step one, or skip a blank between two different symbols.
-    can_skip = np.zeros(n, dtype=bool)
-    for s in range(2, n):
-        can_skip[s] = ext[s] != "" and ext[s] != ext[s - 2]
-    alpha = np.full(n, _NEG)
-    alpha[0] = emit[0, 0]
-    if n > 1:
-        alpha[1] = emit[0, 1]
-    for t in range(1, t_len):
-        a1 = np.concatenate(([_NEG], alpha[:-1]))
-        a2 = np.concatenate(([_NEG, _NEG], alpha[:-2]))
-        a2 = np.where(can_skip, a2, _NEG)
-        alpha = np.logaddexp(np.logaddexp(alpha, a1), a2) + emit[t]
-    return float(np.logaddexp(alpha[-1], alpha[-2]) if n > 1 else alpha[-1])
+    """log P(label | strip) over all CTC alignments (`FrameBeliefs.log_likelihood`)."""
+    return beliefs.log_likelihood(label)
 
 
 def _ends(raw: str) -> tuple[str, str]:

@@ -10,6 +10,7 @@ next cell, or on the next row), for prose patterns (…地址：…；建筑面�
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from dataclasses import dataclass
@@ -24,8 +25,9 @@ from extractors.normalise import (
     nfkc,
     normalise_conclusion,
     normalise_org,
+    within_edits,
 )
-from records.models import AREA_CODES, FieldValue, PageText, TextOrigin
+from records.models import AREA_CODES, FieldValue, FrameBeliefs, PageText, TextOrigin
 from records.rules import DocTypeRules, FieldRule
 
 # (二) with its closing bracket misread by OCR (（二」, （三消防…) still opens a heading.
@@ -63,6 +65,7 @@ class Row:
     origin: TextOrigin
     index: int  # position in reading order over the whole document
     cells: tuple[Cell, ...] = ()  # the boxes of an OCR row (empty for text layers and DOCX)
+    beliefs: tuple[FrameBeliefs, ...] = ()  # recogniser output kept for lines under a seal
 
 
 def _upright(b: list[float], rotation: int, w: int, h: int) -> tuple[float, float, float, float]:
@@ -127,7 +130,8 @@ def build_rows(pages: list[PageText] | tuple[PageText, ...]) -> list[Row]:
             bbox = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
             conf = min(it[1].confidence for it in g)
             cells = tuple(Cell(it[1].text.strip(), it[0], it[1].confidence, st) for it, st in zip(g, starts, strict=True))
-            rows.append(Row(page.page_no, "".join(parts), bbox, conf, "ocr", len(rows), cells))
+            beliefs = tuple(b for it in g for b in it[1].beliefs)
+            rows.append(Row(page.page_no, "".join(parts), bbox, conf, "ocr", len(rows), cells, beliefs))
     return rows
 
 
@@ -427,7 +431,11 @@ def anchor_year(rows: list[Row]) -> int | None:
         if found:
             return found[1]
     years = [when.year for row in rows for _, _, when in entities.dates(nfkc(row.text), clean_only=True)]
-    return max(years) if years else None
+    if years:
+        return max(years)
+    # no date survived: the latest year the text cites (the notice's 〔2024〕 in a report)
+    cited = [int(y) for row in rows for y in re.findall(r"(?<!\d)((?:19|20)\d{2})(?!\d)", nfkc(row.text))]
+    return max(cited) if cited else None
 
 
 # A date whose year OCR damaged and the document's own year filled in (九年八月十日 under a
@@ -451,6 +459,84 @@ def _only_date(row: Row, anchor: int | None) -> tuple[str, Any, float] | None:
     return text[start:end], when, conf
 
 
+_CN_DIGITS = "〇一二三四五六七八九"
+_DATE_HINT = re.compile(r"[年月日]")
+DATE_MAX_GAP = 8.0  # nats a decoded date may cost over the free reading of its line
+DATE_MIN_SHARE = 0.8  # and the share of the line's probability (among all dates) it must hold
+
+
+def _cn_number(n: int) -> str:
+    """1..31 in Chinese numerals as dates write them (十, 十一, 二十, 二十一)."""
+    tens, ones = divmod(n, 10)
+    return (("" if tens == 1 else _CN_DIGITS[tens]) + "十" if tens else "") + (_CN_DIGITS[ones] if ones else "")
+
+
+def _date_spellings(when: dt.date, chinese: bool) -> list[str]:
+    y, m, d = when.year, when.month, when.day
+    if chinese:
+        year = "".join(_CN_DIGITS[int(c)] for c in str(y))
+        return [f"{year}年{_cn_number(m)}月{_cn_number(d)}日", f"{year.replace('〇', '○')}年{_cn_number(m)}月{_cn_number(d)}日"]
+    return [f"{y}年{m}月{d}日", f"{y}年{m:02d}月{d:02d}日"]
+
+
+AMBIGUOUS_DATE: tuple[str, Any, float] = ("", None, 0.0)  # two dates explain the line about as well
+
+
+def decode_date(row: Row, anchor: int) -> tuple[str, Any, float] | None:
+    """The date that best explains a line a seal covers, asked of the recogniser's own output.
+
+    Every date of the document's year (and the years either side) is spelt as the line spells
+    dates (Chinese numerals or digits); those within a few edits of what was read are scored
+    against the line's frame beliefs (CTC forward probability), and the best is taken when it
+    costs at most `DATE_MAX_GAP` nats over the free reading and clearly beats every other date.
+    None when no date fits; `AMBIGUOUS_DATE` when two fit about equally (二月十八日 / 二十八日).
+    """
+    best: list[tuple[float, str, Any]] = []
+    for beliefs in row.beliefs:
+        read = beliefs.greedy()
+        core = re.sub(r"^[^0-9〇○零一二三四五六七八九十]+|[^0-9年月日〇○零一二三四五六七八九十]+$", "", read)
+        if len(core) < 3:
+            continue
+        chinese = bool(re.search(r"[〇○零一二三四五六七八九十]", core))
+        head, tail = read[: read.find(core)], read[read.find(core) + len(core):]
+        free = beliefs.log_likelihood(read)
+        limit = max(4, len(core) // 2)  # a seal may hide the three year glyphs and a day glyph
+        day = dt.date(anchor - 1, 1, 1)
+        while day.year <= anchor + 1:
+            for spelt in _date_spellings(day, chinese):
+                if abs(len(spelt) - len(core)) <= limit and within_edits(core, spelt, limit):
+                    gap = free - beliefs.log_likelihood(head + spelt + tail)
+                    best.append((gap, spelt, day))  # negative: likelier than the free reading
+            day += dt.timedelta(days=1)
+    if not best:
+        return None
+    best.sort(key=lambda b: b[0])
+    gap, spelt, when = best[0]
+    if gap > DATE_MAX_GAP:
+        return None
+    # The share of the probability the best date holds among all dates scored (each date's
+    # best spelling): one date clearly ahead, not one of many a messy line fits about as well.
+    per_date: dict[Any, float] = {}
+    for g, _, w in best:
+        per_date.setdefault(w, g)
+    share = 1.0 / sum(math.exp(gap - g) for g in per_date.values())
+    if share < DATE_MIN_SHARE:
+        return AMBIGUOUS_DATE
+    return spelt, when, round(min(row.confidence, math.exp(-max(0.0, gap) / max(1, len(spelt))), share), 4)
+
+
+def _belief_date(row: Row, anchor: int) -> tuple[str, Any, float] | None:
+    """A date read (and, its year damaged, repaired) from the recogniser's reading of the line
+    re-cut wider; never more confident than a repaired date."""
+    for beliefs in row.beliefs:
+        read = beliefs.greedy()
+        found = entities.dates(read, anchor)
+        if found:
+            start, end, when = found[-1]
+            return read[start:end], when, min(row.confidence, REPAIRED_DATE_CONFIDENCE)
+    return None
+
+
 def find_foot_date(rows: list[Row]) -> Hit | None:
     """The date of the signing block at the foot.
 
@@ -466,6 +552,16 @@ def find_foot_date(rows: list[Row]) -> Hit | None:
     plain: Hit | None = None
     for i, row in enumerate(rows):
         d = _only_date(row, anchor)
+        if row.beliefs and anchor is not None and (d is not None or _DATE_HINT.search(row.text)):
+            # a line a seal covers: the recogniser's own output, re-cut wider, says which date;
+            # when it cannot tell two dates apart, what was read is not to be trusted either
+            dec = decode_date(row, anchor)
+            if dec is AMBIGUOUS_DATE:
+                d = (d[0], d[1], min(d[2], REPAIRED_DATE_CONFIDENCE)) if d is not None else None
+            elif dec is not None:
+                d = dec
+            elif d is None:  # glyphs lost outright (二四年): the wider re-cut's reading, repaired
+                d = _belief_date(row, anchor)
         if d is None:
             continue
         hit = Hit(d[0], row, d[2], d[1].isoformat())

@@ -199,3 +199,18 @@ NORMALISERS = {
     "phone": normalise_phone,
     "count": parse_count,
 }
+
+
+def within_edits(a: str, b: str, limit: int) -> bool:
+    """True when a and b are at most `limit` edits apart (insert, delete, substitute); stops early."""
+    if abs(len(a) - len(b)) > limit:
+        return False
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
+        if min(cur) > limit:
+            return False
+        prev = cur
+    return prev[-1] <= limit

@@ -151,6 +151,7 @@ class DocumentPipeline:
                     crops.append(_evidence(sc))
                 if text.origin == "ocr":
                     text = self.ocr.reread_under_seals(lp.image, text, [sc.finding for sc in found])
+                    text = self.ocr.keep_beliefs_under_seals(lp.image, text, [sc.finding.bbox for sc in found])
             pages.append(text)
             infos.append(PageInfo(page=lp.page_no, width=lp.width, height=lp.height, dpi=lp.dpi, rotation=rotation, origin=text.origin))
             for pic in lp.pictures:

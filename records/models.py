@@ -95,6 +95,7 @@ class TextLine(_Frozen):
     text: str
     bbox: BBox | None = None
     confidence: Confidence = 1.0
+    beliefs: tuple[FrameBeliefs, ...] = Field(default=(), repr=False, description="recogniser output, kept for lines under seals")
 
     _v = field_validator("bbox", mode="before")(classmethod(lambda cls, v: _check_bbox(v)))
 
@@ -117,16 +118,58 @@ class PageText(_Frozen):
 
 
 class FrameBeliefs(_Frozen):
-    """What the recogniser believed, frame by frame, over one strip of ring text (CTC output).
+    """What the recogniser believed, frame by frame, over one line image (CTC output).
 
     Kept small: per frame the `k` likeliest symbols ("" is the CTC blank) with their natural-log
     probabilities, and `rest`, the log-probability of any one symbol outside them. Enough to
-    score how well a given name explains the strip (checks/lexicon.py) after reading is over.
+    score how well a given text explains the line after reading is over: a known name on a
+    seal's ring (checks/lexicon.py), a date under a seal (extractors/fields.py).
     """
 
     symbols: tuple[tuple[str, ...], ...]
     logp: tuple[tuple[float, ...], ...]
     rest: tuple[float, ...]
+
+    def greedy(self) -> str:
+        """Best-path CTC decoding: the top symbol per frame, repeats merged, blanks removed."""
+        out: list[str] = []
+        prev = None
+        for syms in self.symbols:
+            s = syms[0]
+            if s != prev and s != "":
+                out.append(s)
+            prev = s
+        return "".join(out)
+
+    def log_likelihood(self, label: str) -> float:
+        """log P(label | line) summed over all CTC alignments (the forward algorithm)."""
+        import numpy as np
+
+        neg = -1e9
+        t_len = len(self.symbols)
+        if t_len == 0:
+            return neg
+        ext = [""]
+        for ch in label:
+            ext += [ch, ""]
+        n = len(ext)
+        emit = np.empty((t_len, n), dtype=np.float64)
+        for t, (syms, lps, rest) in enumerate(zip(self.symbols, self.logp, self.rest, strict=True)):
+            look = dict(zip(syms, lps, strict=True))
+            emit[t] = [look.get(c, rest) for c in ext]
+        # Transitions: stay, step one, or skip a blank between two different symbols.
+        can_skip = np.zeros(n, dtype=bool)
+        for k in range(2, n):
+            can_skip[k] = ext[k] != "" and ext[k] != ext[k - 2]
+        alpha = np.full(n, neg)
+        alpha[0] = emit[0, 0]
+        if n > 1:
+            alpha[1] = emit[0, 1]
+        for t in range(1, t_len):
+            a1 = np.concatenate(([neg], alpha[:-1]))
+            a2 = np.where(can_skip, np.concatenate(([neg, neg], alpha[:-2])), neg)
+            alpha = np.logaddexp(np.logaddexp(alpha, a1), a2) + emit[t]
+        return float(np.logaddexp(alpha[-1], alpha[-2]) if n > 1 else alpha[-1])
 
 
 class SealFinding(_Frozen):

@@ -274,3 +274,66 @@ def test_label_value_confidence_is_its_own_boxes_not_the_rows(rules) -> None:
     got = extract_fields([page], rules.doctypes["self_inspection_report"])
     assert got["contact_person"].value == "王静" and got["contact_person"].confidence > 0.9
     assert got["contact_phone"].confidence > 0.9
+
+
+def _date_row(frames: list[dict[str, float]]):
+    from extractors.fields import Row
+    from tests.unit.test_lexicon import beliefs
+
+    fb = beliefs(frames, k=6)
+    return Row(1, fb.greedy(), (0, 0, 100, 40), 0.9, "ocr", 0, (), (fb,))
+
+
+def _glyphs(text: str, faint: dict[int, float] | None = None, width: int = 2) -> list[dict[str, float]]:
+    """Frames reading `text`. A glyph i in `faint` is seen over `width` frames at that
+    probability each, blank the rest: below blank in every frame (the best path drops it), yet
+    likelier present than not once all alignments are summed (0.45 over 4 frames: 0.91 to 0.09)."""
+    frames: list[dict[str, float]] = [{"": 0.999}]
+    for i, ch in enumerate(text):
+        p = (faint or {}).get(i)
+        if p is not None:
+            frames += [{"": 1 - p, ch: p}] * width
+        else:
+            frames.append({ch: 0.999, "": 0.0009})
+        frames.append({"": 0.998, ch: 0.001})
+    return frames
+
+
+def test_a_date_under_a_seal_is_decoded_from_what_the_recogniser_saw() -> None:
+    from extractors.fields import decode_date
+
+    # 二〇一 and the 一 of 十一 half hidden: read 九年八月十日, but the recogniser saw them faintly
+    row = _date_row(_glyphs("二〇一九年八月十一日", {0: 0.45, 1: 0.45, 2: 0.45, 8: 0.45}, width=4))
+    assert row.text == "九年八月十日"
+    text, when, conf = decode_date(row, 2019)
+    assert (text, when.isoformat()) == ("二〇一九年八月十一日", "2019-08-11") and 0 < conf < 0.9
+    # digits, read clean
+    text, when, conf = decode_date(_date_row(_glyphs("2024年2月26日")), 2024)
+    assert when.isoformat() == "2024-02-26" and conf > 0.85
+
+
+def test_a_date_the_recogniser_could_not_tell_is_not_decoded() -> None:
+    from extractors.fields import AMBIGUOUS_DATE, decode_date
+
+    frames = _glyphs("2024年2月26日")
+    frames[1 + 2 * 8] = {"6": 0.5, "8": 0.5}  # 26 or 28: nothing to choose between
+    assert decode_date(_date_row(frames), 2024) is AMBIGUOUS_DATE
+    # the 一 of 十一 seen only faintly (0.45 over 2 frames): 十日 and 十一日 too close to call
+    assert decode_date(_date_row(_glyphs("二〇一九年八月十一日", {8: 0.45})), 2019) is AMBIGUOUS_DATE
+    assert decode_date(_date_row(_glyphs("2024年2月26日")), 2010) is None  # not a year the document gives
+
+
+def test_a_foot_date_the_recogniser_cannot_confirm_is_left_for_a_person(rules) -> None:
+    """The first pass read 2024年2月26日 under the seal; re-cut wider, 26 and 28 fit equally."""
+    from tests.unit.test_lexicon import beliefs
+
+    frames = _glyphs("2024年2月26日")
+    frames[1 + 2 * 8] = {"6": 0.5, "8": 0.5}
+    page = ocr_page(REPORT)
+    page = page.model_copy(update={"lines": tuple(
+        ln.model_copy(update={"beliefs": (beliefs(frames, k=6),)}) if ln.text == "2024年2月26日" else ln
+        for ln in page.lines)})
+    got = extract_fields([page], rules.doctypes["self_inspection_report"])
+    assert got["report_date"].value == "2024-02-26" and got["report_date"].confidence <= 0.5
+    clean = extract_fields([ocr_page(REPORT)], rules.doctypes["self_inspection_report"])
+    assert clean["report_date"].confidence > 0.9
