@@ -18,7 +18,8 @@ Detection ("color+shape"), at about 5 px/mm so a 200 dpi page costs ~0.1 s
        headers, titles, table rules, handwriting, printed emblems and picture stamps (a thick
        brush ring). Square seals: a border box with big glyphs, or a solid 阴文 square.
     Grey seals (a copied original, a greyscale scan): Hough circles on the dark ink of the red
-    channel (where red seals vanish), kept only under the strict ring test and with a star.
+    channel (where red seals vanish), kept only under the strict ring test and with a star (or,
+    without one, an unbroken thin border round a centre much lighter than the glyph band).
 
 Reading
     The seal is cut out and its ink alone rendered dark on white (red: the colour difference,
@@ -212,7 +213,12 @@ def _grey_ink(crop: np.ndarray, origin: tuple[int, int], g: _Geom) -> np.ndarray
     """Ink of a grey seal, dark on white, with black body text taken out.
 
     A copied seal prints mid-grey and body text black: the border ring tells the seal's grey,
-    and anything clearly darker than it is text (left white, like the red path's text).
+    and anything clearly darker than it is text. Where text crosses a glyph it takes the
+    glyph's stroke with it, and its blurred edge (as grey as the seal) would stay behind as a
+    ghost outline; so the text and a one-pixel rim are inpainted from the seal's tone around
+    them, which continues a crossed stroke and leaves paper where the text lay on paper.
+    Measured on 72 grey seals of the tuning corpora (polar reader alone): 35 ring texts exact
+    against 17 when the text was left white.
     """
     cv2 = _cv2()
     grey = cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY) if crop.ndim == 3 else crop
@@ -235,10 +241,10 @@ def _grey_ink(crop: np.ndarray, origin: tuple[int, int], g: _Geom) -> np.ndarray
     if ink < 70 or paper - ink < 40:
         return grey  # a black seal (or no telling): nothing to separate
     strength = np.clip((paper - grey.astype(np.float32)) / (paper - ink), 0.0, 1.0)
-    text = (grey < ink - 35).astype(np.uint8)
-    text = cv2.dilate(text, np.ones((3, 3), np.uint8))  # and its soft edges
-    strength[text > 0] = 0.0
-    return (255.0 - 235.0 * strength).astype(np.uint8)
+    text = (grey < ink - 25).astype(np.uint8)
+    text = cv2.dilate(text, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (3, 3)))  # and its soft edges
+    out = (255.0 - 235.0 * strength).astype(np.uint8)
+    return cv2.inpaint(out, text * 255, 3, cv2.INPAINT_TELEA)
 
 
 def _cut_by_edge(grey: np.ndarray, g: _Geom) -> bool:
@@ -313,6 +319,8 @@ class _RingStats:
     visible: float  # share of angles whose border lies inside the image
     border_width: float = 0.0  # radial width of the border ring (in radii)
     holes: int = 0  # unlinked paper areas inside (the white glyphs of a 阴文 seal)
+    border_level: float = 0.0  # ink share at the border's radius (a drawn line: near 1)
+    band_fill: float = 0.0  # ink share of the glyph band (0.5..0.86)
 
 
 def _ring_stats(mask: np.ndarray, g: _Geom, *, nbins: int = 72) -> _RingStats:
@@ -355,6 +363,8 @@ def _ring_stats(mask: np.ndarray, g: _Geom, *, nbins: int = 72) -> _RingStats:
     centre_sel = rho < 0.4
     centre = float(win[centre_sel].mean()) if centre_sel.any() else 0.0
     fill = float(win[inside].mean()) if inside.any() else 0.0
+    band_sel = sel_band & _inside_image(xx, yy, W, H)
+    band_fill = float(win[band_sel].mean()) if band_sel.any() else 0.0
     # Radial ink profile over the visible image, 0.01 steps: the border is a thin peak near 1.
     okpix = _inside_image(xx, yy, W, H) & (rho < 1.1)
     rb = np.minimum((rho[okpix] * 100).astype(np.int32), 109)
@@ -369,7 +379,10 @@ def _ring_stats(mask: np.ndarray, g: _Geom, *, nbins: int = 72) -> _RingStats:
         lo -= 1
     while hi < 109 and prof[hi + 1] >= thr:
         hi += 1
-    return _RingStats(border, band, blobs, centre, fill, visible, (hi - lo + 1) / 100.0)
+    width = (hi - lo + 1) / 100.0
+    return _RingStats(
+        border, band, blobs, centre, fill, visible, width, border_level=level, band_fill=band_fill
+    )
 
 
 def _inverse_glyphs(rgb: np.ndarray, g: _Geom) -> int:
@@ -396,6 +409,20 @@ def _inverse_glyphs(rgb: np.ndarray, g: _Geom) -> int:
         return 0
     n, _, stats, _ = cv2.connectedComponentsWithStats(pale, connectivity=8)
     return int(np.sum(stats[1:, cv2.CC_STAT_AREA] >= max(3, int(0.01 * pale.size)))) if n > 1 else 0
+
+
+def _starless_ring(st: _RingStats) -> bool:
+    """A grey seal without a star, on its ring alone: a border inked all round as one thin line
+    (not text that happens to lie on a circle: that leaves gaps and no peak of ink at one
+    radius), many separate glyphs round the band, and a centre much lighter than the band (a
+    pen ring round some lines of text holds as much ink in its middle as near its rim)."""
+    return (
+        st.border >= 0.95
+        and st.border_level >= 0.7
+        and st.border_width <= 0.1
+        and st.band_blobs >= 8
+        and st.centre <= 0.5 * st.band_fill
+    )
 
 
 def _inside_image(xx: np.ndarray, yy: np.ndarray, W: int, H: int) -> np.ndarray:
@@ -670,11 +697,12 @@ class SealReader:
             # (a straight side), two seals touching, or a seal run into a red rule. The circle
             # most contour points agree on is the seal; only where it was seen counts.
             # An oval's outline is no circle: the ellipse most points agree on is tried first
-            # when it holds clearly more of them (an oval crossed by text, its ring broken), but
-            # not on an outline cut by the image edge, where an arc pins no ellipse down.
+            # when it holds clearly more of them (an oval crossed by text, its ring broken, or
+            # an oval cut by the image edge); a short arc pins no ellipse down, so a cut oval
+            # must have been seen round most of its outline.
             circ = _ransac_circle(free)
             # (No ellipse can hold 1.25 x the points of a circle that holds 80 % of them.)
-            try_oval = not cut and (circ is None or len(circ[3]) < 0.8 * len(free))
+            try_oval = circ is None or len(circ[3]) < 0.8 * len(free)
             oval = _ransac_ellipse(free) if try_oval else None
             fits = []
             if oval is not None and (
@@ -685,7 +713,8 @@ class SealReader:
             if circ is not None:
                 fits.append((circ[0], circ[1], circ[2], circ[2], 0.0, circ[3]))
         for fit in fits:
-            g = self._outline(*fit, W=W, H=H, ppm=ppm)
+            oval_fit = fit[3] < self.options.round_axis_ratio * fit[2]
+            g = self._outline(*fit, W=W, H=H, ppm=ppm, min_seen=0.5 if cut and oval_fit else 0.35)
             if g is not None:
                 return g
         return None
@@ -702,10 +731,12 @@ class SealReader:
         W: int,
         H: int,
         ppm: float | None,
+        min_seen: float = 0.35,
     ) -> _Geom | None:
         """An ellipse fitted by `_fit` as a sized seal outline (None when no seal is that shape or size).
 
-        With `inliers` (a robust fit), only the angles where the outline was seen count.
+        With `inliers` (a robust fit), only the angles where the outline was seen count, and at
+        least `min_seen` of them must have been.
         """
         seen: np.ndarray | None = None
         if inliers is not None:
@@ -715,7 +746,7 @@ class SealReader:
             seen = np.zeros(72, bool)
             for k in (-2, -1, 0, 1, 2):
                 seen[(bins + k) % 72] = True
-            if seen.mean() < 0.35:
+            if seen.mean() < min_seen:
                 return None  # too little of a circle to call it a seal
         if b / a >= self.options.round_axis_ratio:
             r = (a + b) / 2
@@ -723,9 +754,7 @@ class SealReader:
             ang = 0.0
             shape: Literal["round", "oval", "square"] = "round"
         else:
-            shape = "oval"
-            if abs(ang) > 45:  # an oval standing on end is no seal we know
-                return None
+            shape = "oval"  # at any angle: a page scanned or photographed sideways turns it on end
         if not self._size_ok(shape, a, b, ppm, max(W, H)):
             return None
         g = _Geom(ecx, ecy, a, b, ang, shape, False, 0.0, seen=seen)
@@ -810,9 +839,13 @@ class SealReader:
         """A grey round or oval seal: glyphs apart round the band and a star in the centre.
 
         Grey masks hold everything dark (text, the edge of a desk in a photo): a ring test
-        passed by one solid piece of band is no seal there.
+        passed by one solid piece of band is no seal there. Seals without a star (company
+        ovals often have none) pass on the border alone when it is one unbroken thin line
+        with many glyphs inside and an empty centre.
         """
-        return st.band_blobs >= 4 and cls._grey_centre_ok(mask, g)
+        if st.band_blobs < 4:
+            return False
+        return cls._grey_centre_ok(mask, g) or _starless_ring(st)
 
     @staticmethod
     def _grey_centre_ok(mask: np.ndarray, g: _Geom) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw
-from seal_art import SealArtist, SealSpec
+from seal_art import BODY_TEXT, SealArtist, SealSpec, font
 
 from extractors.seals import SealOptions, SealReader
 
@@ -257,3 +257,84 @@ def test_grey_pages_without_seals_have_none(artist: SealArtist, detector: SealRe
     assert find(detector, one_bit(artist.red_header_page())) == []
     header = artist.red_header_page()
     assert find(detector, np.repeat(header.min(axis=2)[:, :, None], 3, axis=2)) == []
+
+
+# ---------------------------------------------------------------- ovals
+# Company seals are often oval, and oval seals are missed in ways round ones are not: no star,
+# stood on end by a page scanned sideways, cut by the page edge, or their ring broken by text.
+
+
+class StarlessArtist(SealArtist):
+    """Draws seals without the star (many company ovals carry none)."""
+
+    @staticmethod
+    def _star(draw: ImageDraw.ImageDraw, cx: float, cy: float, r: float) -> None:
+        return None
+
+
+def test_grey_oval_seal_without_a_star(detector: SealReader) -> None:
+    art = StarlessArtist(dpi=200, seed=7)
+    spec = SealSpec(name="山西精工教育科技有限公司", shape="oval", diameter_mm=44, height_mm=31)
+    centre = (art.px(50), art.px(235))  # under the last lines of text
+    page = art.stamped_page([(spec, centre)], grey=True)
+    seals = find(detector, page)
+    assert [(s.shape, s.color) for s in seals] == [("oval", "grey")]
+    assert iou(seals[0].bbox, drawn_box(art, spec, centre, page)) > 0.8
+
+
+def test_oval_seal_on_a_page_scanned_sideways(artist: SealArtist, detector: SealReader) -> None:
+    """A page fed sideways: the oval stands on end (its long axis vertical), red and grey."""
+    spec = SealSpec(name="山西德馨教育咨询有限公司", shape="oval", diameter_mm=42, height_mm=30, font="sans")
+    for grey in (False, True):
+        page = np.ascontiguousarray(np.rot90(artist.stamped_page([(spec, (1200, 1900))], grey=grey)))
+        seals = find(detector, page)
+        assert [(s.shape, s.color) for s in seals] == [("oval", "grey" if grey else "red")]
+        w, h = artist.px(42), artist.px(30)
+        # rot90 (counter-clockwise): page (x, y) -> (y, W - 1 - x)
+        cx, cy = 1900, artist.px(210) - 1 - 1200
+        assert iou(seals[0].bbox, [cx - h / 2, cy - w / 2, cx + h / 2, cy + w / 2]) > 0.8
+
+
+def test_oval_seal_cut_by_the_right_edge_is_partial(artist: SealArtist, detector: SealReader) -> None:
+    spec = SealSpec(name="山西明德教育科技有限公司", shape="oval", diameter_mm=44, height_mm=31)
+    W = artist.px(210)
+    centre = (W - artist.px(8), artist.px(250))  # about a third hangs over the edge
+    page = artist.stamped_page([(spec, centre)])
+    seals = find(detector, page)
+    assert [(s.shape, s.color, s.partial) for s in seals] == [("oval", "red", True)]
+    assert iou(seals[0].bbox, drawn_box(artist, spec, centre, page)) > 0.75
+
+
+def crossed_oval_photo(artist: SealArtist, spec: SealSpec, centre: tuple[int, int]) -> np.ndarray:
+    """A red oval with lines of bold black text printed across its ring, shaded and softened like
+    a phone photo."""
+    img = Image.fromarray(artist.stamp(artist.blank_page(), artist.seal(spec), centre, spec.color))
+    draw = ImageDraw.Draw(img)
+    bold = font("sans", artist.px(5))
+    for dy in (-17, -8, 8, 16):
+        y = centre[1] + artist.px(dy)
+        draw.text((artist.px(110), y), BODY_TEXT[:24], font=bold, fill=(10, 10, 10), anchor="lm")
+    return shaded(artist.scan(np.asarray(img, dtype=np.uint8).copy(), blur=1.2, noise=5.0))
+
+
+def test_red_oval_crossed_by_black_text_in_a_photo(artist: SealArtist, detector: SealReader) -> None:
+    """The black text breaks the red outline in several places (no dpi to trust in a photo)."""
+    spec = SealSpec(name="山西博远企业管理咨询有限公司", shape="oval", diameter_mm=44, height_mm=31)
+    centre = (artist.px(150), artist.px(150))
+    photo = crossed_oval_photo(artist, spec, centre)
+    seals = find(detector, photo, dpi=72)
+    assert [(s.shape, s.color) for s in seals] == [("oval", "red")]
+    assert iou(seals[0].bbox, drawn_box(artist, spec, centre, photo)) > 0.75
+
+
+def test_a_pen_circle_round_a_paragraph_is_no_seal(artist: SealArtist, detector: SealReader) -> None:
+    """A reviewer's ring round some lines (seal-sized, thin, closed, text inside) has no star and
+    its 'glyphs' fill it: it must not pass for a starless grey seal. (A ring whose middle is dense
+    with text, or dithered on a 1-bit scan, still passes the star test: a known weakness.)"""
+    img = Image.fromarray(artist.blank_page())
+    draw = ImageDraw.Draw(img)
+    for x, y, w, h, pen in ((120, 170, 42, 42, 4), (50, 230, 46, 30, 5)):
+        box = [artist.px(x - w / 2), artist.px(y - h / 2), artist.px(x + w / 2), artist.px(y + h / 2)]
+        draw.ellipse(box, outline=(30, 30, 30), width=pen)
+    page = artist.scan(np.asarray(img, dtype=np.uint8).copy(), grey=True)
+    assert find(detector, page) == []
