@@ -616,6 +616,7 @@ def evaluate(truth_dir: Path, results_dir: Path) -> EvalReport:
     seal_tp = seal_fp = seal_fn = 0
     by_color, by_shape = _SealGroups(), _SealGroups()
     unattributed_fp = 0
+    uncoloured = 0  # result seals that carry no colour of their own
     text_pairs = text_exact = role_pairs = role_correct = 0
     cer_sum = 0.0
     code_truth: dict[str, int] = {}
@@ -706,6 +707,7 @@ def evaluate(truth_dir: Path, results_dir: Path) -> EvalReport:
             by_shape.truth(s.shape_group, matched=i in matched_t)
         for j, g in enumerate(r.seals):
             by_shape.predicted(g.shape, correct=j in matched_g)
+            uncoloured += not getattr(g, "color", None)
             colour = _result_seal_colour(g, t.seals, truth_of.get(j))
             if colour is None:
                 unattributed_fp += 1
@@ -786,7 +788,9 @@ def evaluate(truth_dir: Path, results_dir: Path) -> EvalReport:
         by_shape=by_shape.report(),
         unattributed_fp=unattributed_fp,
         color_precision_from=(
-            "result seals carry no colour: a matched seal counts as its truth seal's colour, a false "
+            "the colour each result seal carries (seals[].color)"
+            if not uncoloured
+            else "result seals without a colour: a matched seal counts as its truth seal's colour, a false "
             "positive as the colour of the truth seals on its page (else of its document) when they are "
             "all one colour; other false positives count in the overall precision only"
         ),

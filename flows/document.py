@@ -218,7 +218,7 @@ def analyse(
         findings.extend(f.model_copy(update={"severity": campaign.severity_of(f.code)}) for f in seal_findings)
     seals = [
         SealResult(page=s.page_no, bbox=s.bbox, shape=s.shape, text=s.text, text_confidence=s.text_confidence,
-                   matches=role, sub_text=s.sub_text, partial=s.partial,  # type: ignore[arg-type]
+                   matches=role, sub_text=s.sub_text, partial=s.partial, color=s.color,  # type: ignore[arg-type]
                    text_read=s.text_read, crop_key=(crop_keys[i] if crop_keys and i < len(crop_keys) else None))
         for i, (s, role) in enumerate(zip(found, roles, strict=False))
     ]

@@ -240,6 +240,9 @@ class SealResult(_Frozen):
     matches: SealRole | None
     sub_text: str | None = None
     partial: bool = False
+    color: Literal["red", "grey"] | None = Field(
+        default=None, description="ink colour as found: red, or grey/black (a photocopied or greyscale seal, not the original ink)"
+    )
     text_read: str | None = Field(
         default=None,
         description="what the recogniser read on its own, when `text` is a known organisation name that the "

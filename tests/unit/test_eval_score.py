@@ -811,7 +811,7 @@ def test_seal_precision_by_colour_attributes_false_positives(by_colour: EvalRepo
     assert grey.precision == pytest.approx(2 / 3)
     assert s.unattributed_fp == 1
     assert s.detection.precision == pytest.approx(5 / 7)
-    assert "no colour" in s.color_precision_from
+    assert "without a colour" in s.color_precision_from
 
 
 def test_seal_scores_by_shape(by_colour: EvalReport) -> None:
@@ -868,3 +868,13 @@ def test_seal_breakdown_absent_colour_and_the_rendering(tmp_path: Path, by_colou
     assert list(r.seals.by_color) == ["unknown"] and r.seals.by_color["unknown"].recall == 1.0
     red = next(x for x in r.seals.targets if x.metric == "seals.by_color.red.recall")
     assert red.measured is None and not red.met
+
+
+def test_seal_colour_from_results_that_carry_it() -> None:
+    """Results with seals[].color: precision by colour uses the result's own colour, and says so."""
+    from evaluation.score import _result_seal_colour
+
+    class Got:
+        page, color = 1, "grey"
+
+    assert _result_seal_colour(Got(), [], None) == "grey"
