@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from checks.seals import _best_substring, _other_body, normalize_org
 from records.models import FrameBeliefs, SealFinding
@@ -37,16 +37,6 @@ def _cjk(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
 
 
-def greedy(beliefs: FrameBeliefs) -> str:
-    """Best-path CTC decoding of a strip (`FrameBeliefs.greedy`)."""
-    return beliefs.greedy()
-
-
-def log_likelihood(beliefs: FrameBeliefs, label: str) -> float:
-    """log P(label | strip) over all CTC alignments (`FrameBeliefs.log_likelihood`)."""
-    return beliefs.log_likelihood(label)
-
-
 def _ends(raw: str) -> tuple[str, str]:
     """The non-CJK junk the free reading has before and after its glyphs (code digits, border)."""
     i = 0
@@ -58,12 +48,18 @@ def _ends(raw: str) -> tuple[str, str]:
     return raw[:i], raw[j:]
 
 
+def _gap_of(beliefs: FrameBeliefs) -> Callable[[str], float]:
+    """`name_gap` for one strip and many names: its free reading is scored once."""
+    raw = beliefs.greedy()
+    head, tail = _ends(raw)
+    score = beliefs.scorer()
+    free = score(raw)
+    return lambda name: max(0.0, free - score(head + name + tail))
+
+
 def name_gap(beliefs: FrameBeliefs, name: str) -> float:
     """How many nats worse `name` explains this strip than the recogniser's free reading (>= 0)."""
-    raw = greedy(beliefs)
-    head, tail = _ends(raw)
-    free = log_likelihood(beliefs, raw)
-    return max(0.0, free - log_likelihood(beliefs, head + name + tail))
+    return _gap_of(beliefs)(name)
 
 
 def _candidates(names: Iterable[str], read: str) -> list[str]:
@@ -102,8 +98,9 @@ def confirm_name(seal: SealFinding, names: Sequence[str]) -> tuple[str, float] |
     if not seal.beliefs:
         return None
     scored: list[tuple[float, str]] = []
+    gaps = [_gap_of(b) for b in seal.beliefs]
     for cand in _candidates(names, seal.text or ""):
-        gap = min(name_gap(b, cand) for b in seal.beliefs)
+        gap = min(g(cand) for g in gaps)
         scored.append((gap, cand))
     if not scored:
         return None

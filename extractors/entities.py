@@ -305,3 +305,8 @@ def of_label(text: str, label: str, anchor_year: int | None = None) -> list[Enti
 def dates(text: str, anchor_year: int | None = None, *, clean_only: bool = False) -> list[tuple[int, int, dt.date]]:
     """Dates of `text` as (start, end, date); with `clean_only`, no repaired ones."""
     return [(s, e, when) for s, e, when, clean in _find_dates(text, anchor_year) if clean or not clean_only]
+
+
+def marked_dates(text: str, anchor_year: int | None = None) -> list[tuple[int, int, dt.date, bool]]:
+    """Dates of `text` as (start, end, date, clean): clean is False for a repaired one."""
+    return _find_dates(text, anchor_year)

@@ -446,16 +446,15 @@ REPAIRED_DATE_CONFIDENCE = 0.5
 def _only_date(row: Row, anchor: int | None) -> tuple[str, Any, float] | None:
     """(matched text, date, confidence) when a row is essentially just a date."""
     text = nfkc(row.text)
-    found = entities.dates(text, anchor)
+    found = entities.marked_dates(text, anchor)
     if not found:
         return None
-    start, end, when = found[-1]
+    start, end, when, clean = found[-1]
     rest = (text[:start] + text[end:]).replace(" ", "").replace("\t", "")
     # a bare date, perhaps with a stray mark; a labelled date (申请日期：…) is not a foot date
     if len(re.sub(r"[^\u4e00-\u9fa5]", "", rest)) != 0 or len(rest) > 3:
         return None
-    repaired = (start, end, when) not in entities.dates(text, anchor, clean_only=True)
-    conf = min(row.confidence, REPAIRED_DATE_CONFIDENCE) if repaired else row.confidence
+    conf = row.confidence if clean else min(row.confidence, REPAIRED_DATE_CONFIDENCE)
     return text[start:end], when, conf
 
 
@@ -499,13 +498,14 @@ def decode_date(row: Row, anchor: int) -> tuple[str, Any, float] | None:
             continue
         chinese = bool(re.search(r"[〇○零一二三四五六七八九十]", core))
         head, tail = read[: read.find(core)], read[read.find(core) + len(core):]
-        free = beliefs.log_likelihood(read)
+        score = beliefs.scorer()
+        free = score(read)
         limit = max(4, len(core) // 2)  # a seal may hide the three year glyphs and a day glyph
         day = dt.date(anchor - 1, 1, 1)
         while day.year <= anchor + 1:
             for spelt in _date_spellings(day, chinese):
                 if abs(len(spelt) - len(core)) <= limit and within_edits(core, spelt, limit):
-                    gap = free - beliefs.log_likelihood(head + spelt + tail)
+                    gap = free - score(head + spelt + tail)
                     best.append((gap, spelt, day))  # negative: likelier than the free reading
             day += dt.timedelta(days=1)
     if not best:
@@ -589,18 +589,17 @@ def find_foot_date(rows: list[Row]) -> Hit | None:
         if annotated_from is not None and row.index > annotated_from:
             continue
         flat = nfkc(row.text).strip()
-        found = entities.dates(flat, anchor)
+        found = entities.marked_dates(flat, anchor)
         if not found or len(flat) - found[-1][1] > 2:
             continue
-        start, end, when = found[-1]
+        start, end, when, clean = found[-1]
         text, off = context.get(row.index, (flat, 0))
         pos = text.find(flat[start:end].replace(" ", ""), off)
         after = text[pos + end - start:] if pos >= 0 else ""
         before = text[:pos] if pos >= 0 else flat[:start]
         if _OTHER_DATE.match(after) or _OTHER_DATE_BEFORE.search(before):
             continue
-        repaired = (start, end, when) not in entities.dates(flat, anchor, clean_only=True)
-        return Hit(flat[start:end], row, min(row.confidence, REPAIRED_DATE_CONFIDENCE) if repaired else row.confidence,
+        return Hit(flat[start:end], row, row.confidence if clean else min(row.confidence, REPAIRED_DATE_CONFIDENCE),
                    when.isoformat())
     return None
 

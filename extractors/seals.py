@@ -1260,8 +1260,7 @@ def _ransac_circle(pts: np.ndarray, iters: int = 300) -> tuple[float, float, flo
         c = _circle_through(*sample)
         if c is None:
             return None
-        cx, cy, r = c
-        return np.abs(np.hypot(P[:, 0] - cx, P[:, 1] - cy) - r) < max(1.5, 0.04 * r)
+        return _circle_inliers(P, *c)
 
     best = _ransac_best(P, 3, iters, 0, inliers)
     if best is None or int(best.sum()) < max(12, 0.3 * n):
@@ -1270,8 +1269,12 @@ def _ransac_circle(pts: np.ndarray, iters: int = 300) -> tuple[float, float, flo
     if fit is None:
         return None
     cx, cy, r, _ = fit
-    inl = np.abs(np.hypot(P[:, 0] - cx, P[:, 1] - cy) - r) < max(1.5, 0.04 * r)
-    return cx, cy, r, P[inl]
+    return cx, cy, r, P[_circle_inliers(P, cx, cy, r)]
+
+
+def _circle_inliers(P: np.ndarray, cx: float, cy: float, r: float) -> np.ndarray:
+    """Points within 4 % of the radius (at least 1.5 px) of the circle."""
+    return np.abs(np.hypot(P[:, 0] - cx, P[:, 1] - cy) - r) < max(1.5, 0.04 * r)
 
 
 def _circle_through(p1: np.ndarray, p2: np.ndarray, p3: np.ndarray) -> tuple[float, float, float] | None:

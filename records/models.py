@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from dataclasses import field as dc_field
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -143,33 +144,41 @@ class FrameBeliefs(_Frozen):
 
     def log_likelihood(self, label: str) -> float:
         """log P(label | line) summed over all CTC alignments (the forward algorithm)."""
+        return self.scorer()(label)
+
+    def scorer(self) -> Callable[[str], float]:
+        """`log_likelihood` for many labels of one line: the per-frame lookups are built once."""
         import numpy as np
 
         neg = -1e9
-        t_len = len(self.symbols)
-        if t_len == 0:
-            return neg
-        ext = [""]
-        for ch in label:
-            ext += [ch, ""]
-        n = len(ext)
-        emit = np.empty((t_len, n), dtype=np.float64)
-        for t, (syms, lps, rest) in enumerate(zip(self.symbols, self.logp, self.rest, strict=True)):
-            look = dict(zip(syms, lps, strict=True))
-            emit[t] = [look.get(c, rest) for c in ext]
-        # Transitions: stay, step one, or skip a blank between two different symbols.
-        can_skip = np.zeros(n, dtype=bool)
-        for k in range(2, n):
-            can_skip[k] = ext[k] != "" and ext[k] != ext[k - 2]
-        alpha = np.full(n, neg)
-        alpha[0] = emit[0, 0]
-        if n > 1:
-            alpha[1] = emit[0, 1]
-        for t in range(1, t_len):
-            a1 = np.concatenate(([neg], alpha[:-1]))
-            a2 = np.where(can_skip, np.concatenate(([neg, neg], alpha[:-2])), neg)
-            alpha = np.logaddexp(np.logaddexp(alpha, a1), a2) + emit[t]
-        return float(np.logaddexp(alpha[-1], alpha[-2]) if n > 1 else alpha[-1])
+        looks = [dict(zip(syms, lps, strict=True)) for syms, lps in zip(self.symbols, self.logp, strict=True)]
+        rests = self.rest
+
+        def score(label: str) -> float:
+            t_len = len(looks)
+            if t_len == 0:
+                return neg
+            ext = [""]
+            for ch in label:
+                ext += [ch, ""]
+            n = len(ext)
+            emit = np.array([[look.get(c, rest) for c in ext] for look, rest in zip(looks, rests, strict=True)],
+                            dtype=np.float64)
+            # Transitions: stay, step one, or skip a blank between two different symbols.
+            can_skip = np.zeros(n, dtype=bool)
+            for k in range(2, n):
+                can_skip[k] = ext[k] != "" and ext[k] != ext[k - 2]
+            alpha = np.full(n, neg)
+            alpha[0] = emit[0, 0]
+            if n > 1:
+                alpha[1] = emit[0, 1]
+            for t in range(1, t_len):
+                a1 = np.concatenate(([neg], alpha[:-1]))
+                a2 = np.where(can_skip, np.concatenate(([neg, neg], alpha[:-2])), neg)
+                alpha = np.logaddexp(np.logaddexp(alpha, a1), a2) + emit[t]
+            return float(np.logaddexp(alpha[-1], alpha[-2]) if n > 1 else alpha[-1])
+
+        return score
 
 
 class SealFinding(_Frozen):

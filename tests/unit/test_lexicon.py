@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from checks.lexicon import confirm_name, confirm_seals, greedy, log_likelihood, name_gap
+from checks.lexicon import confirm_name, confirm_seals, name_gap
 from records.models import FrameBeliefs, SealFinding
 
 
@@ -33,27 +33,27 @@ def ring(text: str, doubts: dict[int, dict[str, float]] | None = None) -> FrameB
 
 
 def seal(b: FrameBeliefs, shape: str = "round") -> SealFinding:
-    return SealFinding(page_no=1, bbox=[0, 0, 10, 10], shape=shape, text=greedy(b), text_confidence=0.8, beliefs=(b,))
+    return SealFinding(page_no=1, bbox=[0, 0, 10, 10], shape=shape, text=b.greedy(), text_confidence=0.8, beliefs=(b,))
 
 
 def test_greedy_merges_repeats_and_drops_blanks() -> None:
     b = beliefs([{"大": 0.9}, {"大": 0.9}, {"": 0.9}, {"大": 0.9}, {"": 0.9}, {"同": 0.9}])
-    assert greedy(b) == "大大同"
+    assert b.greedy() == "大大同"
 
 
 def test_forward_sums_alignments_and_prefers_the_true_label() -> None:
     b = ring("大同市")
-    assert log_likelihood(b, "大同市") > log_likelihood(b, "大同") + 5
-    assert log_likelihood(b, "大同市") > log_likelihood(b, "大阿市") + 5
+    assert b.log_likelihood("大同市") > b.log_likelihood("大同") + 5
+    assert b.log_likelihood("大同市") > b.log_likelihood("大阿市") + 5
     # All alignments summed: never below the single best path.
     best_path = sum(max(lp) for lp in b.logp)
-    assert log_likelihood(b, "大同市") >= best_path - 1e-6
+    assert b.log_likelihood("大同市") >= best_path - 1e-6
 
 
 def test_a_glyph_the_recogniser_hesitated_on_is_confirmed() -> None:
     name = "大同市云冈区金桥职业培训学校"
     b = ring(name, {1: {"阿": 0.55, "同": 0.3, "": 0.1}, 4: {"风": 0.6, "冈": 0.25, "": 0.1}})
-    assert greedy(b) == "大阿市云风区金桥职业培训学校"
+    assert b.greedy() == "大阿市云风区金桥职业培训学校"
     hit = confirm_name(seal(b), [name, "山西金桥教育咨询有限公司"])
     assert hit is not None and hit[0] == name
     assert 0.5 < hit[1] < 1.0
