@@ -51,7 +51,7 @@ def _document_line(result: Any) -> str:
 
 
 def cmd_inspect(args: argparse.Namespace) -> int:
-    from flows.document import DocumentContext, process_file, with_duplicates
+    from flows.document import DocumentContext, process_file, roster_bodies, with_duplicates
     from records.models import DocumentResult
     from records.roster import load_roster
     from records.rules import load_rules
@@ -74,7 +74,7 @@ def cmd_inspect(args: argparse.Namespace) -> int:
         institution = path.resolve().parent.name or None
         key = f"{institution}/{path.name}" if institution else path.name
         ctx = DocumentContext(batch_id=args.batch_id, key=key, institution=institution,
-                              roster_entry=roster.get(institution or ""))
+                              roster_entry=roster.get(institution or ""), roster_bodies=roster_bodies(roster.values()))
         result, crops = process_file(reader, rules, path, ctx, timeout=settings.seconds_per_document)
         keys_of.setdefault(result.document_id, []).append(key)
         first = results.get(result.document_id)

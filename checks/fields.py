@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Sequence
 from difflib import SequenceMatcher
 
 from records.models import AREA_CODES, FieldValue, Finding
@@ -69,14 +70,40 @@ def same_organisation(a: str, b: str, *, threshold: float = 0.8) -> bool:
     return SequenceMatcher(None, ka, kb).ratio() >= threshold
 
 
+LOOSE_NAME_RATIO = 0.75  # a long name read with OCR slips, where the roster shows nothing closer
+
+
+def names_institution(value: str, institution: str, others: Sequence[str] = ()) -> bool:
+    """True when the name a document gives is the submitting institution's.
+
+    `same_organisation`, and no other body of the roster (`others`) is at least as close: two
+    schools of one county differ by two glyphs (育才/瑞丰), and a document naming its sponsor is
+    not the school's. Where the roster is known, a long name with more OCR slips (附泉市华用技工学校
+    for 阳泉市华阳技工学校, 0.78) still names the institution when nothing else comes as close.
+    """
+    ka, kb = org_key(value), org_key(institution)
+    if not ka or not kb:
+        return False
+    if ka == kb:
+        return True
+    ratio = SequenceMatcher(None, ka, kb).ratio()
+    rival = max((SequenceMatcher(None, ka, org_key(o)).ratio() for o in others if org_key(o) != kb), default=0.0)
+    if rival >= ratio:
+        return False
+    return ratio >= 0.8 or (bool(others) and len(ka) >= 8 and ratio >= LOOSE_NAME_RATIO)
+
+
+
 def check_fields(
     doc_type: str,
     fields: dict[str, FieldValue],
     campaign: Campaign,
     *,
     institution: str | None = None,
+    others: Sequence[str] = (),
 ) -> list[Finding]:
-    """Campaign rules on the fields of one document. `institution` is the submitting folder's name."""
+    """Campaign rules on the fields of one document. `institution` is the submitting folder's name,
+    `others` the roster's other bodies (other institutions, sponsors)."""
     rules: CampaignDocType | None = campaign.doc_types.get(doc_type)
     if rules is None:
         return []
@@ -139,7 +166,7 @@ def check_fields(
 
     if rules.institution_field and institution:
         v = fields.get(rules.institution_field)
-        if v is not None and not same_organisation(str(v.value), institution):
+        if v is not None and not names_institution(str(v.value), institution, others):
             out.append(_finding(campaign, "institution_mismatch",
                                 f"文件中的{FIELD_ZH.get(rules.institution_field)}“{v.value}”与报送单位“{institution}”不一致",
                                 field=rules.institution_field, value=v))

@@ -23,8 +23,9 @@ import math
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 
-from checks.seals import _best_substring, _other_body, normalize_org
-from records.models import FrameBeliefs, SealFinding
+from checks.seals import _ORDINALS, _best_substring, _other_body, normalize_org
+from checks.text import levenshtein
+from records.models import ANY_GLYPH, FrameBeliefs, SealFinding
 
 # Measured on generated scans (tuning corpus, 54 seals, top 32 symbols per frame): the true name's
 # gap is under 10 nats for 82 % of rings (0 for a clean reading); none of 162 names one glyph away
@@ -32,6 +33,13 @@ from records.models import FrameBeliefs, SealFinding
 MAX_GAP_PER_GLYPH = 1.2  # nats per glyph of the name a confirmation may cost at most
 MAX_GAP = 10.0  # and in total
 MIN_MARGIN = 4.0  # nats the best name must lead the next different one by
+# A glyph the ring lost (crossed by print, faded, a 1-bit scan's dither) explains nothing either
+# way: the name may leave it unverified ("any glyph") at this cost, as fuzzy name matching
+# tolerates an OCR slip. Never its last glyph (局/站/所/校 says what kind of body it is), never a
+# number (第一/第二), never two side by side (a word: 育才/瑞丰 tells two schools apart), at most
+# one of the place name's first three glyphs; one for a name of 6-11 glyphs, two from 12.
+UNVERIFIED_COST = 3.0
+_FIT_BOUND = 15.0  # nats per unverified glyph a name may start from and still be fitted
 
 def _cjk(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
@@ -48,18 +56,55 @@ def _ends(raw: str) -> tuple[str, str]:
     return raw[:i], raw[j:]
 
 
-def _gap_of(beliefs: FrameBeliefs) -> Callable[[str], float]:
-    """`name_gap` for one strip and many names: its free reading is scored once."""
+def _gap_of(beliefs: FrameBeliefs) -> Callable[[Sequence[str]], list[float]]:
+    """`name_gap` for one strip and many names at once: its free reading is scored once."""
     raw = beliefs.greedy()
     head, tail = _ends(raw)
-    score = beliefs.scorer()
-    free = score(raw)
-    return lambda name: max(0.0, free - score(head + name + tail))
+    score = beliefs.batch_scorer()
+    free = float(score([raw])[0])
+    return lambda names: [max(0.0, free - float(v)) for v in score([head + n + tail for n in names])]
 
 
 def name_gap(beliefs: FrameBeliefs, name: str) -> float:
     """How many nats worse `name` explains this strip than the recogniser's free reading (>= 0)."""
-    return _gap_of(beliefs)(name)
+    return _gap_of(beliefs)([name])[0]
+
+
+def _max_unverified(n: int) -> int:
+    return 0 if n < 6 else 1 if n < 12 else 2
+
+
+def _may_leave(name: str, p: int, label: str) -> bool:
+    if p == len(name) - 1 or name[p] in _ORDINALS:
+        return False
+    if ANY_GLYPH in label[max(0, p - 1) : p + 2]:
+        return False  # two glyphs side by side are a word (育才/瑞丰): another body, not a slip
+    return p >= 3 or all(label[i] != ANY_GLYPH for i in range(min(3, len(label))))
+
+
+def _fit(scores: Sequence[Callable[[Sequence[str]], list[float]]], name: str) -> float:
+    """The cost of `name` on the best strip, some glyphs left unverified where that is cheaper.
+
+    Greedy: leave unverified, one at a time, the glyph whose freeing lowers the gap most, while
+    that saves more than `UNVERIFIED_COST`.
+    """
+    gaps = [g([name])[0] for g in scores]
+    k = min(range(len(gaps)), key=gaps.__getitem__)
+    g, best, label = scores[k], gaps[k], name
+    allowed = _max_unverified(len(name))
+    if best > MAX_GAP + _FIT_BOUND * allowed:
+        return best
+    for used in range(allowed):
+        where = [p for p in range(len(name)) if label[p] != ANY_GLYPH and _may_leave(name, p, label)]
+        if not where:
+            break
+        trials = g([label[:p] + ANY_GLYPH + label[p + 1 :] for p in where])
+        v, p = min(zip(trials, where, strict=True))
+        total = v + UNVERIFIED_COST * (used + 1)
+        if total >= best:
+            break
+        best, label = total, label[:p] + ANY_GLYPH + label[p + 1 :]
+    return best
 
 
 def _candidates(names: Iterable[str], read: str) -> list[str]:
@@ -93,15 +138,34 @@ def _says_more(read: str, name: str) -> bool:
     return i > 3 or len(read) - j >= 2
 
 
-def confirm_name(seal: SealFinding, names: Sequence[str]) -> tuple[str, float] | None:
-    """The known name the seal's ring carries, and a confidence (0..1), or None if none is clear."""
+def _near(others: Iterable[str], read: str, names: Sequence[str]) -> list[str]:
+    """Other bodies' names (the roster's) close enough to the reading to be what the ring says."""
+    r = "".join(ch for ch in read if _cjk(ch))
+    if len(r) < 2:
+        return []
+    own = {normalize_org(n) for n in names}
+    out = []
+    for o in others:
+        n = normalize_org(o)
+        if n and n not in own and levenshtein(r, n) <= max(2, len(n) // 2):
+            out.append(o)
+    return out
+
+
+def confirm_name(seal: SealFinding, names: Sequence[str], others: Sequence[str] = ()) -> tuple[str, float] | None:
+    """The known name the seal's ring carries, and a confidence (0..1), or None if none is clear.
+
+    `names` are the bodies the document and roster expect here; `others` other bodies that might
+    have stamped by mistake (the roster's other institutions): a ring that says one of them is
+    confirmed as that body, and none of them may come close to an expected name.
+    """
     if not seal.beliefs:
         return None
     scored: list[tuple[float, str]] = []
     gaps = [_gap_of(b) for b in seal.beliefs]
-    for cand in _candidates(names, seal.text or ""):
-        gap = min(g(cand) for g in gaps)
-        scored.append((gap, cand))
+    cands = _candidates([*names, *_near(others, seal.text or "", names)], seal.text or "")
+    for cand in cands:
+        scored.append((_fit(gaps, cand), cand))
     if not scored:
         return None
     scored.sort()
@@ -116,7 +180,7 @@ def confirm_name(seal: SealFinding, names: Sequence[str]) -> tuple[str, float] |
     return best, round(math.exp(-gap / max(1, len(best))), 4)
 
 
-def confirm_seals(seals: Sequence[SealFinding], names: Sequence[str]) -> list[SealFinding]:
+def confirm_seals(seals: Sequence[SealFinding], names: Sequence[str], others: Sequence[str] = ()) -> list[SealFinding]:
     """Seals whose ring text is replaced by the known name it confirms (free reading kept).
 
     Square personal seals are not organisation names; a seal cut by the page edge keeps what
@@ -124,7 +188,7 @@ def confirm_seals(seals: Sequence[SealFinding], names: Sequence[str]) -> list[Se
     """
     out: list[SealFinding] = []
     for seal in seals:
-        hit = confirm_name(seal, names) if seal.shape != "square" and not seal.partial else None
+        hit = confirm_name(seal, names, others) if seal.shape != "square" and not seal.partial else None
         if hit is None or hit[0] == seal.text:
             out.append(seal)
             continue

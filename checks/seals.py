@@ -19,6 +19,7 @@ Findings per required role that no seal fills (DOMAIN.md codes):
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections import Counter
@@ -323,11 +324,15 @@ def _fills_unknown(seal: SealFinding) -> bool:
     return _other_body(normalize_org(seal.text or ""), seal.sub_text) is None
 
 
-def judge_seal(seal: SealFinding, expected: dict[str, str | None]) -> tuple[str | None, float]:
+def judge_seal(
+    seal: SealFinding, expected: dict[str, str | None], others: Sequence[str] = ()
+) -> tuple[str | None, float]:
     """The role whose expected organisation the seal names, and the similarity (0..1).
 
     `expected` maps role -> organisation name (None when unknown; unknown roles are never
     returned here, see `check_seals`). Square personal seals and unreadable seals match nothing.
+    `others` are other bodies' names (the roster's): a ring that names one of them at least as
+    well as the expected name is that body's seal (two schools of one county differ by two glyphs).
     Returns (None, best similarity seen) when no role reaches `MATCH_THRESHOLD`.
     """
     if not _is_org_seal(seal) or not _readable(seal):
@@ -341,9 +346,41 @@ def judge_seal(seal: SealFinding, expected: dict[str, str | None]) -> tuple[str 
         sim = name_similarity(seal.text or "", name, role, seal.sub_text)
         if sim > best:
             best_role, best = role, sim
-    if best >= MATCH_THRESHOLD:
+    if best >= MATCH_THRESHOLD and not _names_other(seal, expected, others, best):
         return best_role, round(best, 4)
+    if best < MATCH_THRESHOLD and not seal.partial and _other_body(normalize_org(seal.text or ""), seal.sub_text) is None:
+        # Print crossed the ring's ends: what could be read is a clear piece of one name.
+        pieces = [r for r in ROLES if expected.get(r) and _clear_piece(seal.text or "", expected[r] or "")]
+        if len(pieces) == 1 and _sub_text_ok(seal.sub_text, pieces[0]) and not _names_other(seal, expected, others, 1.0, piece=True):
+            return pieces[0], MATCH_THRESHOLD
     return None, round(best, 4)
+
+
+def _clear_piece(text: str, name: str) -> bool:
+    """The reading is most of the name read in one piece: at least two thirds of its glyphs (and
+    five), in order, with at most one slip per six; nothing the name does not have."""
+    t, n = canonical_org(text), canonical_org(name)
+    if len(t) < max(5, math.ceil(2 * len(n) / 3)) or len(t) >= len(n):
+        return False
+    d, _, _ = _best_substring(n, t)
+    return d <= len(t) // 6
+
+
+def _names_other(
+    seal: SealFinding, expected: dict[str, str | None], others: Sequence[str], sim: float, *, piece: bool = False
+) -> bool:
+    """True when the ring names some other body of `others` at least as well (similarity >= sim),
+    or, with `piece`, when the reading is a clear piece of another body's name too."""
+    text = normalize_org(seal.text or "")
+    own = {canonical_org(n) for n in expected.values() if n}
+    glyphs = set(text)
+    for o in others:
+        n = normalize_org(o)
+        if not n or canonical_org(n) in own or len(glyphs & set(n)) < len(n) / 2:
+            continue
+        if name_similarity(text, n, "institution_name", seal.sub_text) >= sim or (piece and _clear_piece(text, n)):
+            return True
+    return False
 
 
 def _partial_names(seal: SealFinding, name: str) -> bool:
@@ -363,7 +400,11 @@ def _looks_like_authority(seal: SealFinding) -> bool:
 
 
 def check_seals(
-    seals: Sequence[SealFinding], *, required_roles: Sequence[str], expected: dict[str, str | None]
+    seals: Sequence[SealFinding],
+    *,
+    required_roles: Sequence[str],
+    expected: dict[str, str | None],
+    others: Sequence[str] = (),
 ) -> tuple[list[str | None], list[Finding]]:
     """Assign a role to each seal (in order) and report the required roles no seal fills.
 
@@ -380,7 +421,7 @@ def check_seals(
     filled: set[str] = set()
     sims: list[float] = []
     for seal in seals:
-        role, sim = judge_seal(seal, expected)
+        role, sim = judge_seal(seal, expected, others)
         sims.append(sim)
         if role is None and seal.partial and _readable(seal) and _is_org_seal(seal):
             # A cut seal: name the body when its visible text is a clear piece of the name.

@@ -20,12 +20,12 @@ from extractors import entities
 from extractors.normalise import (
     NORMALISERS,
     cn_to_int,
+    edit_distances,
     find_document_number,
     fold_variants,
     nfkc,
     normalise_conclusion,
     normalise_org,
-    within_edits,
 )
 from records.models import AREA_CODES, FieldValue, FrameBeliefs, PageText, TextOrigin
 from records.rules import DocTypeRules, FieldRule
@@ -183,9 +183,15 @@ def _starts_with_label(text: str, labels: list[str]) -> bool:
     return any(flat.startswith(lab) for lab in labels)
 
 
+# A page number line (- 3 -, —3—, 第3页, 第 3 页 共 5 页, 3/5): never part of a value.
+_PAGE_NO = re.compile(r"^\s*(?:[-—–_－]*\s*\d{1,3}\s*[-—–_－]*|第\s*\d{1,3}\s*页(?:\s*[,，]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3})\s*$")
+
+
 def _wraps_into(row: Row, nxt: Row, right_edge: dict[int, float], all_labels: list[str]) -> bool:
     """True when `row` is a full-width line of running text that `nxt` continues."""
     if row.bbox is None or nxt.bbox is None or nxt.page != row.page or "\t" in row.text or "\t" in nxt.text:
+        return False
+    if _PAGE_NO.match(nfkc(nxt.text)):
         return False
     height = row.bbox[3] - row.bbox[1]
     return (row.bbox[2] >= right_edge.get(row.page, 0.0) - 1.5 * height
@@ -229,7 +235,8 @@ def find_labelled(rows: list[Row], labels: list[str], all_labels: list[str]) -> 
                     more = re.split(r"[）)]", more, maxsplit=1)[0] if re.search(r"[（(][^）)]*$", row.text[: m.start()]) else more
                     value += more
                 return Hit(value, row, _row_conf(row, m.start(), m.end() + len(value)))
-            if i + 1 < len(rows) and rows[i + 1].page == row.page and not _starts_with_label(rows[i + 1].text, all_labels):
+            if (i + 1 < len(rows) and rows[i + 1].page == row.page and not _starts_with_label(rows[i + 1].text, all_labels)
+                    and not _PAGE_NO.match(nfkc(rows[i + 1].text))):
                 nxt = rows[i + 1]
                 return Hit(_STOP.split(nxt.text)[0].split("\t")[0].strip(), nxt, nxt.confidence)
     return None
@@ -488,41 +495,64 @@ def decode_date(row: Row, anchor: int) -> tuple[str, Any, float] | None:
     dates (Chinese numerals or digits); those within a few edits of what was read are scored
     against the line's frame beliefs (CTC forward probability), and the best is taken when it
     costs at most `DATE_MAX_GAP` nats over the free reading and clearly beats every other date.
+    The line is cut more than once (tight, and wider for glyphs outside its box): each cut is
+    decoded on its own; a cut that cannot tell two dates apart gives way to one that can, and
+    two cuts that each choose, differently, leave it undecided.
     None when no date fits; `AMBIGUOUS_DATE` when two fit about equally (二月十八日 / 二十八日).
     """
-    best: list[tuple[float, str, Any]] = []
+    decided: list[tuple[float, str, Any, float]] = []
+    undecided = False
     for beliefs in row.beliefs:
-        read = beliefs.greedy()
-        core = re.sub(r"^[^0-9〇○零一二三四五六七八九十]+|[^0-9年月日〇○零一二三四五六七八九十]+$", "", read)
-        if len(core) < 3:
+        got = _decode_cut(beliefs, anchor)
+        if got is None:
             continue
-        chinese = bool(re.search(r"[〇○零一二三四五六七八九十]", core))
-        head, tail = read[: read.find(core)], read[read.find(core) + len(core):]
-        score = beliefs.scorer()
-        free = score(read)
-        limit = max(4, len(core) // 2)  # a seal may hide the three year glyphs and a day glyph
-        day = dt.date(anchor - 1, 1, 1)
-        while day.year <= anchor + 1:
-            for spelt in _date_spellings(day, chinese):
-                if abs(len(spelt) - len(core)) <= limit and within_edits(core, spelt, limit):
-                    gap = free - score(head + spelt + tail)
-                    best.append((gap, spelt, day))  # negative: likelier than the free reading
-            day += dt.timedelta(days=1)
-    if not best:
+        if got[3] < DATE_MIN_SHARE:
+            undecided = True
+        else:
+            decided.append(got)
+    if not decided:
+        return AMBIGUOUS_DATE if undecided else None
+    if len({when for _, _, when, _ in decided}) > 1:
+        return AMBIGUOUS_DATE
+    gap, spelt, when, share = max(decided, key=lambda d: d[3])
+    return spelt, when, round(min(row.confidence, math.exp(-max(0.0, gap) / max(1, len(spelt))), share), 4)
+
+
+def _decode_cut(beliefs: FrameBeliefs, anchor: int) -> tuple[float, str, Any, float] | None:
+    """(gap, spelling, date, share) of the date that best explains one cut of a line, or None.
+
+    The share is the probability the best date holds among all dates scored (each date's best
+    spelling): one date clearly ahead, not one of many a messy line fits about as well.
+    """
+    read = beliefs.greedy()
+    core = re.sub(r"^[^0-9〇○零一二三四五六七八九十]+|[^0-9年月日〇○零一二三四五六七八九十]+$", "", read)
+    if len(core) < 3:
         return None
+    chinese = bool(re.search(r"[〇○零一二三四五六七八九十]", core))
+    head, tail = read[: read.find(core)], read[read.find(core) + len(core):]
+    limit = max(4, len(core) // 2)  # a seal may hide the three year glyphs and a day glyph
+    spelt_all: list[tuple[str, Any]] = []
+    day = dt.date(anchor - 1, 1, 1)
+    while day.year <= anchor + 1:
+        spelt_all += [(spelt, day) for spelt in _date_spellings(day, chinese) if abs(len(spelt) - len(core)) <= limit]
+        day += dt.timedelta(days=1)
+    near = edit_distances(core, [spelt for spelt, _ in spelt_all]) <= limit
+    cands = [c for c, ok in zip(spelt_all, near, strict=True) if ok]
+    if not cands:
+        return None
+    score = beliefs.batch_scorer()
+    free = float(score([read])[0])
+    scored = score([head + spelt + tail for spelt, _ in cands])
+    # negative gap: likelier than the free reading
+    best = [(free - float(v), spelt, day) for v, (spelt, day) in zip(scored, cands, strict=True)]
     best.sort(key=lambda b: b[0])
     gap, spelt, when = best[0]
     if gap > DATE_MAX_GAP:
         return None
-    # The share of the probability the best date holds among all dates scored (each date's
-    # best spelling): one date clearly ahead, not one of many a messy line fits about as well.
     per_date: dict[Any, float] = {}
     for g, _, w in best:
         per_date.setdefault(w, g)
-    share = 1.0 / sum(math.exp(gap - g) for g in per_date.values())
-    if share < DATE_MIN_SHARE:
-        return AMBIGUOUS_DATE
-    return spelt, when, round(min(row.confidence, math.exp(-max(0.0, gap) / max(1, len(spelt))), share), 4)
+    return gap, spelt, when, 1.0 / sum(math.exp(gap - g) for g in per_date.values())
 
 
 def _belief_date(row: Row, anchor: int) -> tuple[str, Any, float] | None:
@@ -556,7 +586,10 @@ def find_foot_date(rows: list[Row]) -> Hit | None:
             # a line a seal covers: the recogniser's own output, re-cut wider, says which date;
             # when it cannot tell two dates apart, what was read is not to be trusted either
             dec = decode_date(row, anchor)
-            if dec is AMBIGUOUS_DATE:
+            if dec is AMBIGUOUS_DATE or (dec is not None and d is not None and dec[1] != d[1]
+                                         and d[2] > REPAIRED_DATE_CONFIDENCE and abs(d[1].year - anchor) <= 1):
+                # undecided, or decided against a whole, plausible date the first reading gave
+                # (2021年11月16日 read first, 11月6日 on the re-cut): a person looks
                 d = (d[0], d[1], min(d[2], REPAIRED_DATE_CONFIDENCE)) if d is not None else None
             elif dec is not None:
                 d = dec

@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Sequence
+from typing import Any
 
 _CN_DIGITS = {"零": 0, "〇": 0, "○": 0, "Ｏ": 0, "O": 0, "o": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
               "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -144,6 +146,12 @@ def normalise_phone(text: str) -> str | None:
         return None
     value = re.sub(r"^\((\d{3,4})\)\s*", r"\1-", m.group(0))  # (0351)7676045 -> 0351-7676045
     value = re.sub(r"[()\s]", "", value)
+    # A landline printed (or read) without its dash: the area code is 3 digits after 01/02
+    # (010, 021 …), else 4 (0351): 03537189587 -> 0353-7189587.
+    if re.fullmatch(r"0\d{9,11}", value):
+        code = 3 if value[1] in "12" else 4
+        if 7 <= len(value) - code <= 8:
+            value = f"{value[:code]}-{value[code:]}"
     return value if sum(c.isdigit() for c in value) >= 7 else None
 
 
@@ -201,16 +209,28 @@ NORMALISERS = {
 }
 
 
-def within_edits(a: str, b: str, limit: int) -> bool:
-    """True when a and b are at most `limit` edits apart (insert, delete, substitute); stops early."""
-    if abs(len(a) - len(b)) > limit:
-        return False
-    prev = list(range(len(b) + 1))
+def edit_distances(a: str, others: Sequence[str]) -> Any:
+    """Edit distances (insert, delete, substitute) from `a` to each of `others`, all at once
+    (a numpy array): the dynamic programme runs over every candidate side by side."""
+    import numpy as np
+
+    if not others:
+        return np.zeros(0, dtype=np.int64)
+    width = max(len(o) for o in others)
+    codes = np.full((len(others), width), -1, dtype=np.int64)
+    for k, o in enumerate(others):
+        codes[k, : len(o)] = [ord(c) for c in o]
+    lengths = np.array([len(o) for o in others])
+    prev = np.tile(np.arange(width + 1), (len(others), 1))
     for i, ca in enumerate(a, 1):
-        cur = [i] + [0] * len(b)
-        for j, cb in enumerate(b, 1):
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
-        if min(cur) > limit:
-            return False
+        cur = np.empty_like(prev)
+        cur[:, 0] = i
+        diag = prev[:, :-1] + (codes != ord(ca))
+        up = prev[:, 1:] + 1
+        best = np.minimum(diag, up)
+        for j in range(1, width + 1):  # insertion runs along the row
+            cur[:, j] = np.minimum(best[:, j - 1], cur[:, j - 1] + 1)
         prev = cur
-    return prev[-1] <= limit
+    return prev[np.arange(len(others)), lengths]
+
+

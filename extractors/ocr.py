@@ -119,6 +119,10 @@ def prepare_model_dirs(root: Path, model_names: list[str]) -> dict[str, Path]:
     return out
 
 
+# Room either side of a date line under a seal, in line heights, for each cut kept with beliefs.
+UNDERSEAL_CUTS: tuple[float, ...] = (1.5, 0.3)
+
+
 def drop_red_ink(image: np.ndarray) -> np.ndarray:
     """Make red seal ink vanish while black text, even under the seal, stays (3-channel BGR out).
 
@@ -190,6 +194,21 @@ class PaddleOcrEngine:
 
     def __init__(self, options: OcrOptions | None = None) -> None:
         self.options = options or OcrOptions()
+        self._last_prepared: tuple[np.ndarray, np.ndarray] | None = None
+
+    def _prepared(self, image: np.ndarray) -> np.ndarray:
+        """The page as the recogniser sees it (BGR, red ink dropped), made once per page image.
+
+        `read_page`, `reread_under_seals` and `keep_beliefs_under_seals` all start from it; the
+        last page's is kept (with the page itself, so identity is safe) and never written to.
+        """
+        last = self._last_prepared
+        if last is not None and last[0] is image:
+            return last[1]
+        prepared = drop_red_ink(image) if self.options.drop_red_ink else _rgb_to_bgr(image)
+        prepared.flags.writeable = False
+        self._last_prepared = (image, prepared)
+        return prepared
 
     # -- model loading ---------------------------------------------------------------
     def _model_dirs(self) -> dict[str, Path]:
@@ -281,7 +300,7 @@ class PaddleOcrEngine:
         h, w = image.shape[:2]
         if not self.options.enabled:
             return PageText(page_no=page_no, width=w, height=h, dpi=dpi, origin="ocr")
-        prepared = drop_red_ink(image) if self.options.drop_red_ink else _rgb_to_bgr(image)
+        prepared = self._prepared(image)
         best_k, best = 0, self._run(prepared)
         if self.options.auto_rotate:
             sideways = self._mostly_tall(best)
@@ -342,7 +361,7 @@ class PaddleOcrEngine:
             areas.append(underseal.seal_area(bbox, shape, w, h))
         if not areas:
             return page
-        prepared = (drop_red_ink(image) if self.options.drop_red_ink else _rgb_to_bgr(image))[:, :, 0]
+        prepared = self._prepared(image)[:, :, 0]
         if image.ndim == 3 and not self.options.drop_red_ink:
             prepared = np.asarray(0.299 * image[..., 0] + 0.587 * image[..., 1] + 0.114 * image[..., 2], dtype=np.uint8)
         v = paper_normalised(image)
@@ -409,19 +428,25 @@ class PaddleOcrEngine:
                     groups[-1].append(i)
                     continue
             groups.append([i])
-        prepared = drop_red_ink(image) if self.options.drop_red_ink else _rgb_to_bgr(image)
+        prepared = self._prepared(image)
         crops = []
         for g in groups:
             boxes = [page.lines[i].bbox for i in g]
             x0, y0 = min(b[0] for b in boxes), min(b[1] for b in boxes)  # type: ignore[index]
             x1, y1 = max(b[2] for b in boxes), max(b[3] for b in boxes)  # type: ignore[index]
             lh = max(8.0, min(b[3] - b[1] for b in boxes))  # type: ignore[index]
-            crops.append(np.ascontiguousarray(prepared[
-                max(0, int(y0 - 0.15 * lh)) : min(h, int(y1 + 0.15 * lh)),
-                max(0, int(x0 - 1.5 * lh)) : min(w, int(x1 + 1.5 * lh)), ::-1]))
+            # Two cuts: wide (glyphs the seal hid from the detector lie outside the box) and
+            # tight (nothing but the line; measured: a wide cut took in seal strokes and could
+            # not tell 十一月 from 一月 where the tight one could).
+            for side in UNDERSEAL_CUTS:
+                crops.append(np.ascontiguousarray(prepared[
+                    max(0, int(y0 - 0.15 * lh)) : min(h, int(y1 + 0.15 * lh)),
+                    max(0, int(x0 - side * lh)) : min(w, int(x1 + side * lh)), ::-1]))
         lines = list(page.lines)
-        for g, (_, _, beliefs) in zip(groups, self.recognize_beliefs(crops), strict=True):
-            lines[g[0]] = lines[g[0]].model_copy(update={"beliefs": (beliefs,)})
+        read = [b for _, _, b in self.recognize_beliefs(crops)]
+        n = len(UNDERSEAL_CUTS)
+        for k, g in enumerate(groups):
+            lines[g[0]] = lines[g[0]].model_copy(update={"beliefs": tuple(read[k * n : (k + 1) * n])})
         return page.model_copy(update={"lines": tuple(lines)})
 
     def _rotation_candidates(self, lines: list[tuple[str, float, np.ndarray]]) -> list[int]:

@@ -28,6 +28,7 @@ from flows.document import (
     analyse,
     failed_result,
     read_or_fail,
+    roster_bodies,
     sha256_file,
     with_duplicates,
 )
@@ -105,7 +106,8 @@ def document_task(settings: Settings, store: ObjectStore, rules: RuleSet, batch_
         entry = SummaryEntry.model_validate_json(store.get(record_key))
         return Completed(name="Skipped", data=entry, message=f"{key} already processed")
     institution = keys.institution_of(batch_id, key)
-    ctx = DocumentContext(batch_id=batch_id, key=key, institution=institution, roster_entry=_roster_match(roster, institution))
+    ctx = DocumentContext(batch_id=batch_id, key=key, institution=institution, roster_entry=_roster_match(roster, institution),
+                          roster_bodies=roster_bodies(roster.values()))
     local = keys.safe_local_path(settings.work_dir.resolve() / "downloads" / batch_id, key)
     try:
         try:

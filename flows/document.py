@@ -11,6 +11,7 @@ import hashlib
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from collections.abc import Iterable
 from typing import Any, Protocol
 
 import numpy as np
@@ -18,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from checks.fields import check_fields
 from checks.lexicon import confirm_seals
-from checks.seals import check_seals
+from checks.seals import check_seals, judge_seal
 from classifiers.doc_type import classify_document
 from extractors.fields import extract_fields
 from extractors.load import ReadOptions, load_document
@@ -63,6 +64,13 @@ class DocumentContext:
     key: str  # the source object's key, e.g. inbox/<batch>/<institution>/<file>
     institution: str | None = None
     roster_entry: RosterEntry | None = None
+    # Every body the roster names (institutions and sponsors): a seal may be another's by mistake.
+    roster_bodies: tuple[str, ...] = ()
+
+
+def roster_bodies(roster: Iterable[RosterEntry]) -> tuple[str, ...]:
+    """The organisation names a roster gives, institutions and sponsors, once each."""
+    return tuple(dict.fromkeys(n for e in roster for n in (e.name, e.sponsor) if n))
 
 
 @dataclass
@@ -203,19 +211,25 @@ def analyse(
         what = "空白页或无可识别文字" if not text.strip() else "不是消防验收合格证明或自查报告"
         findings.append(Finding(code="unknown_doc_type", severity=campaign.severity_of("unknown_doc_type"),
                                 message=f"无法识别文件类型（{what}），请人工确认"))
-    findings.extend(check_fields(cls.doc_type, fields, campaign, institution=ctx.institution))
+    findings.extend(check_fields(cls.doc_type, fields, campaign, institution=ctx.institution,
+                                 others=[n for n in ctx.roster_bodies if ctx.roster_entry is None or n != ctx.roster_entry.name]))
 
     # Seals: who should have stamped this document, and did they?
     # Ring text slips where body text crosses a glyph: ask the recogniser whether one of the
     # names this document may be stamped with explains the ring (checks/lexicon.py).
     expected = _expected_seal_names(cls.doc_type, fields, ctx)
-    found = confirm_seals(list(outcome.seals), _known_names(expected, fields, ctx))
+    found = confirm_seals(list(outcome.seals), _known_names(expected, fields, ctx), _other_bodies(ctx))
     roles: list[str | None] = [None] * len(found)
     ctype = campaign.doc_types.get(cls.doc_type)
     if cls.doc_type in rules.doctypes:
         required = list(ctype.required_seals) if ctype and ctype.required_seals is not None else list(rules.doctypes[cls.doc_type].seals.required)
-        roles, seal_findings = check_seals(found, required_roles=required, expected=expected)
+        roles, seal_findings = check_seals(found, required_roles=required, expected=expected,
+                                             others=_other_bodies(ctx))
         findings.extend(f.model_copy(update={"severity": campaign.severity_of(f.code)}) for f in seal_findings)
+    else:
+        # Not a submission (a licence, a notice): no seal is required, but a seal that names the
+        # institution or its sponsor still says so.
+        roles = [judge_seal(s, expected, _other_bodies(ctx))[0] for s in found]
     seals = [
         SealResult(page=s.page_no, bbox=s.bbox, shape=s.shape, text=s.text, text_confidence=s.text_confidence,
                    matches=role, sub_text=s.sub_text, partial=s.partial, color=s.color,  # type: ignore[arg-type]
@@ -251,6 +265,12 @@ def _known_names(expected: dict[str, str | None], fields: dict[str, Any], ctx: D
     if ctx.roster_entry is not None:
         names.append(ctx.roster_entry.name)
     return list(dict.fromkeys(names))
+
+
+def _other_bodies(ctx: DocumentContext) -> tuple[str, ...]:
+    """The roster's bodies other than this institution and its sponsor."""
+    own = {ctx.roster_entry.name, ctx.roster_entry.sponsor} if ctx.roster_entry else set()
+    return tuple(n for n in ctx.roster_bodies if n not in own)
 
 
 def with_duplicates(result: DocumentResult, other_keys: list[str]) -> DocumentResult:

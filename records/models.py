@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from dataclasses import field as dc_field
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -118,6 +118,9 @@ class PageText(_Frozen):
         return "\n".join(line.text for line in self.lines)
 
 
+ANY_GLYPH = "\x00"  # in a label scored by `FrameBeliefs.batch_scorer`: any one glyph
+
+
 class FrameBeliefs(_Frozen):
     """What the recogniser believed, frame by frame, over one line image (CTC output).
 
@@ -144,41 +147,62 @@ class FrameBeliefs(_Frozen):
 
     def log_likelihood(self, label: str) -> float:
         """log P(label | line) summed over all CTC alignments (the forward algorithm)."""
-        return self.scorer()(label)
+        return float(self.batch_scorer()([label])[0])
 
-    def scorer(self) -> Callable[[str], float]:
-        """`log_likelihood` for many labels of one line: the per-frame lookups are built once."""
+    def batch_scorer(self) -> Callable[[Sequence[str]], Any]:
+        """`log_likelihood` of many labels at once (a numpy array): one forward pass over the
+        frames runs every label side by side, which a date (2000 spellings) needs."""
         import numpy as np
 
         neg = -1e9
-        looks = [dict(zip(syms, lps, strict=True)) for syms, lps in zip(self.symbols, self.logp, strict=True)]
-        rests = self.rest
+        t_len = len(self.symbols)
+        # A dense table frame x symbol over the symbols any frame kept; any other symbol takes
+        # the frame's `rest`; ANY_GLYPH the frame's likeliest glyph (a glyph the ring lost).
+        index: dict[str, int] = {}
+        for syms in self.symbols:
+            for sy in syms:
+                index.setdefault(sy, len(index))
+        other, anyg = len(index), len(index) + 1
+        table = np.empty((t_len, len(index) + 2), dtype=np.float64)
+        table[:] = np.asarray(self.rest, dtype=np.float64)[:, None] if t_len else 0.0
+        for t, (syms, lps) in enumerate(zip(self.symbols, self.logp, strict=True)):
+            table[t, [index[sy] for sy in syms]] = lps
+            table[t, anyg] = max((lp for sy, lp in zip(syms, lps, strict=True) if sy != ""), default=neg)
+        blank = index.get("", other)
 
-        def score(label: str) -> float:
-            t_len = len(looks)
-            if t_len == 0:
-                return neg
-            ext = [""]
-            for ch in label:
-                ext += [ch, ""]
-            n = len(ext)
-            emit = np.array([[look.get(c, rest) for c in ext] for look, rest in zip(looks, rests, strict=True)],
-                            dtype=np.float64)
-            # Transitions: stay, step one, or skip a blank between two different symbols.
-            can_skip = np.zeros(n, dtype=bool)
-            for k in range(2, n):
-                can_skip[k] = ext[k] != "" and ext[k] != ext[k - 2]
-            alpha = np.full(n, neg)
-            alpha[0] = emit[0, 0]
+        def score_many(labels: Sequence[str]) -> Any:
+            if t_len == 0 or not labels:
+                return np.full(len(labels), neg)
+            if len(labels) > 256:  # bounded memory: frames x labels x states
+                return np.concatenate([score_many(labels[i : i + 256]) for i in range(0, len(labels), 256)])
+            n = 2 * max(len(lb) for lb in labels) + 1
+            ids = np.full((len(labels), n), blank, dtype=np.int64)
+            skip = np.zeros((len(labels), n), dtype=bool)
+            ends = np.empty(len(labels), dtype=np.int64)
+            for b, label in enumerate(labels):
+                cols = [anyg if ch == ANY_GLYPH else index.get(ch, other) for ch in label]
+                ids[b, 1 : 2 * len(label) : 2] = cols
+                # skip a blank between two different symbols
+                for k, ch in enumerate(label):
+                    skip[b, 2 * k + 1] = k > 0 and ch != label[k - 1]
+                ends[b] = 2 * len(label)
+            emit = table[:, ids]  # frames x labels x states
+            alpha = np.full((len(labels), n), neg)
+            alpha[:, 0] = emit[0, :, 0]
             if n > 1:
-                alpha[1] = emit[0, 1]
+                alpha[:, 1] = emit[0, :, 1]
+            shifted1 = np.full_like(alpha, neg)
+            shifted2 = np.full_like(alpha, neg)
             for t in range(1, t_len):
-                a1 = np.concatenate(([neg], alpha[:-1]))
-                a2 = np.where(can_skip, np.concatenate(([neg, neg], alpha[:-2])), neg)
-                alpha = np.logaddexp(np.logaddexp(alpha, a1), a2) + emit[t]
-            return float(np.logaddexp(alpha[-1], alpha[-2]) if n > 1 else alpha[-1])
+                shifted1[:, 1:] = alpha[:, :-1]
+                shifted2[:, 2:] = np.where(skip[:, 2:], alpha[:, :-2], neg)
+                alpha = np.logaddexp(np.logaddexp(alpha, shifted1), shifted2) + emit[t]
+            rows = np.arange(len(labels))
+            last = alpha[rows, ends]
+            before = np.where(ends > 0, alpha[rows, np.maximum(ends - 1, 0)], neg)
+            return np.logaddexp(last, before)
 
-        return score
+        return score_many
 
 
 class SealFinding(_Frozen):

@@ -351,7 +351,9 @@ def fmt_count(n: int, style: str) -> str:
 def fmt_area(value: float, rng: random.Random) -> str:
     """A building area as printed (平方米, ㎡ or m²)."""
     unit = rng.choice(("平方米", "㎡", "m²", "平方米"))
-    return f"{value:.2f}{unit}" if rng.random() < 0.8 else f"{value:g}{unit}"
+    # Either always two decimals, or trailing zeros dropped (8460.50 -> 8460.5); never fewer
+    # digits than the value has (f"{v:g}" kept six significant digits: 20398.68 -> 20398.7).
+    return f"{value:.2f}{unit}" if rng.random() < 0.8 else f"{value:.2f}".rstrip("0").rstrip(".") + unit
 
 
 def rand_date(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:

@@ -319,3 +319,32 @@ def test_snap_to_names_corrects_slips_only() -> None:
     assert snap_to_names("长治市住房和城乡建设局工会委员会", names)[1] == 0.0
     assert snap_to_names("晋中市住房和城乡建设局", names) == ("晋中市住房和城乡建设局", 0.0)  # another city
     assert snap_to_names(None, names) == (None, 0.0)
+
+
+def test_a_neighbour_schools_seal_is_a_mismatch_when_the_roster_names_it() -> None:
+    own, other = "吕梁市孝义市瑞丰职业培训学校", "吕梁市孝义市育才职业培训学校"
+    expected = {"issuing_authority": None, "institution_name": own, "sponsor": None}
+    # Two glyphs apart in fourteen: alone, within the slips tolerated for an OCR reading ...
+    assert judge_seal(seal(other), expected)[0] == "institution_name"
+    # ... but the roster knows that body: the ring names it, not the institution.
+    roles, findings = check_seals(
+        [seal(other)], required_roles=["institution_name"], expected=expected, others=[other, "吕梁市技工学校"]
+    )
+    assert roles == [None]
+    assert [f.code for f in findings] == ["seal_mismatch"] and other in findings[0].message
+    # A slip in the institution's own name still matches it.
+    roles, _ = check_seals([seal("吕梁市孝义市瑞丰职业培川学校")], required_roles=["institution_name"],
+                           expected=expected, others=[other])
+    assert roles == ["institution_name"]
+
+
+def test_a_ring_whose_ends_print_crossed_still_names_its_body() -> None:
+    expected = {"issuing_authority": None, "institution_name": "太原市高级技工学校", "sponsor": "太原市人力资源和社会保障局"}
+    # 太 and 学校 lost under the signing line: the rest is the institution's name, in order.
+    assert judge_seal(seal("原市高级技工"), expected) == ("institution_name", 0.75)
+    assert judge_seal(seal("技工学校"), expected)[0] is None  # too little of it to say whose
+    assert judge_seal(seal("原市高级技工工会"), expected)[0] is None  # says more than the name
+    # The roster has a body the piece names as well: it cannot tell which.
+    assert judge_seal(seal("原市高级技工"), expected, others=["太原市高级技工学院"])[0] is None
+    roles, findings = check_seals([seal("原市高级技工")], required_roles=["institution_name"], expected=expected)
+    assert roles == ["institution_name"] and findings == []

@@ -80,3 +80,20 @@ def test_same_organisation_tolerates_prefix_and_slips() -> None:
     assert same_organisation("山西省阳泉高级技工学校", "阳泉高级技工学校")
     assert same_organisation("阳泉高级技工学院", "阳泉高级技工学校")  # one OCR slip
     assert not same_organisation("太原市第二技工学校", "阳泉高级技工学校")
+
+
+def test_the_institution_named_with_ocr_slips_or_as_a_neighbour_school(campaign) -> None:
+    from checks.fields import names_institution
+
+    roster = ["阳泉市郊区精工技能培训中心", "阳泉市人力资源和社会保障局", "吕梁市孝义市育才职业培训学校"]
+    # 附/阳, 用/阳: two slips in nine glyphs, and no other body of the roster is as close.
+    assert names_institution("附泉市华用技工学校", "阳泉市华阳技工学校", roster)
+    assert not names_institution("附泉市华用技工学校", "阳泉市华阳技工学校")  # without a roster: too far
+    # Two glyphs apart, but the roster has that very school: another body.
+    assert names_institution("吕梁市孝义市育才职业培训学校", "吕梁市孝义市瑞丰职业培训学校")
+    assert not names_institution("吕梁市孝义市育才职业培训学校", "吕梁市孝义市瑞丰职业培训学校", roster)
+    assert not names_institution("阳泉市人力资源和社会保障局", "阳泉市华阳技工学校", roster)  # the sponsor
+    f = dict(GOOD_REPORT)
+    f["institution_name"] = f["institution_name"].model_copy(update={"value": "吕梁市孝义市育才职业培训学校"})
+    found = check_fields("self_inspection_report", f, campaign, institution="吕梁市孝义市瑞丰职业培训学校", others=roster)
+    assert [x.code for x in found] == ["institution_mismatch"]

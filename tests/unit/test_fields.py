@@ -337,3 +337,29 @@ def test_a_foot_date_the_recogniser_cannot_confirm_is_left_for_a_person(rules) -
     assert got["report_date"].value == "2024-02-26" and got["report_date"].confidence <= 0.5
     clean = extract_fields([ocr_page(REPORT)], rules.doctypes["self_inspection_report"])
     assert clean["report_date"].confidence > 0.9
+
+
+def test_each_cut_of_a_date_line_is_decoded_on_its_own() -> None:
+    """The wide cut cannot tell 十一月 from 一月; the tight cut can: the tight cut decides.
+    Two cuts that each decide, differently, decide nothing."""
+    from extractors.fields import AMBIGUOUS_DATE, Row, decode_date
+
+    wide = _date_row(_glyphs("二〇二一年十一月三日", {5: 0.45})).beliefs[0]
+    tight = _date_row(_glyphs("二〇二一年十一月三日")).beliefs[0]
+    other = _date_row(_glyphs("二〇二一年十一月八日")).beliefs[0]
+    row = _date_row(_glyphs("二〇二一年十一月三日"))
+    assert decode_date(Row(**{**row.__dict__, "beliefs": (wide,)}), 2021) is AMBIGUOUS_DATE
+    text, when, _ = decode_date(Row(**{**row.__dict__, "beliefs": (wide, tight)}), 2021)
+    assert when.isoformat() == "2021-11-03"
+    assert decode_date(Row(**{**row.__dict__, "beliefs": (tight, other)}), 2021) is AMBIGUOUS_DATE
+
+
+def test_a_page_number_under_the_last_line_is_not_part_of_its_value(rules) -> None:
+    from records.models import PageText, TextLine
+
+    texts = ["联系人：孙晓东                                  联系电话：0354-5878993", "-3-"]
+    lines = (TextLine(text=texts[0], bbox=[100, 2100, 1550, 2140], confidence=0.99),
+             TextLine(text=texts[1], bbox=[780, 2250, 860, 2290], confidence=0.99))
+    page = PageText(page_no=1, width=1654, height=2339, dpi=200, origin="ocr", lines=lines)
+    got = values(extract_fields([page], rules.doctypes["self_inspection_report"]))
+    assert got["contact_phone"] == "0354-5878993"

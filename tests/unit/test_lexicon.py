@@ -125,3 +125,72 @@ def test_frame_beliefs_from_probabilities_drop_padding() -> None:
     assert len(fb.symbols) == 2  # two certain-blank padding frames dropped
     assert fb.symbols[0] == ("大", "")
     assert fb.logp[0][0] == pytest.approx(math.log(0.8), abs=1e-3)
+
+
+def test_a_glyph_lost_under_print_is_left_unverified() -> None:
+    name = "大同市云冈区弘毅职业培训学校"
+    b = ring(name, {3: {"县": 0.995, "": 0.004}})  # print crossed 云: the recogniser saw 县
+    assert b.greedy() == "大同市县冈区弘毅职业培训学校"
+    assert name_gap(b, name) > 10  # too dear as a reading of 云 ...
+    hit = confirm_name(seal(b), [name])
+    assert hit is not None and hit[0] == name  # ... but one unverified glyph of fourteen is a slip
+    # Two glyphs lost apart are tolerated in a long name; three are not.
+    two = ring(name, {3: {"县": 0.995, "": 0.004}, 9: {"亚": 0.995, "": 0.004}})
+    assert confirm_name(seal(two), [name]) is not None
+    three = ring(name, {3: {"县": 0.995, "": 0.004}, 6: {"引": 0.995, "": 0.004}, 9: {"亚": 0.995, "": 0.004}})
+    assert confirm_name(seal(three), [name]) is None
+
+
+@pytest.mark.parametrize(
+    ("name", "read"),
+    [
+        ("阳泉市第一技工学校", "阳泉市第二技工学校"),  # a number names another school
+        ("临汾市职业技能鉴定站", "临汾市职业技能鉴定所"),  # the last glyph says what kind of body
+        ("吕梁市孝义市瑞丰职业培训学校", "吕梁市孝义市育才职业培训学校"),  # a word, not two slips
+        ("晋中市住房和城乡建设局", "长治市住房和城乡建设局"),  # the place name
+    ],
+)
+def test_glyphs_that_tell_bodies_apart_are_never_left_unverified(name: str, read: str) -> None:
+    assert confirm_name(seal(ring(read)), [name]) is None
+
+
+def test_another_roster_body_is_read_as_itself() -> None:
+    read = "吕梁市孝义市育才职业培训学校"
+    b = ring(read, {9: {"训": 0.5, "川": 0.45, "": 0.04}})
+    hit = confirm_name(seal(b), ["吕梁市孝义市瑞丰职业培训学校"], others=[read, "吕梁市技工学校"])
+    assert hit is not None and hit[0] == read
+
+
+def test_batched_scores_are_the_sum_over_every_alignment() -> None:
+    """Brute force on a tiny line: every frame path that collapses to the label, summed."""
+    import itertools
+
+    from records.models import ANY_GLYPH
+
+    frames = [{"a": 0.5, "b": 0.2, "": 0.3}, {"a": 0.3, "b": 0.3, "": 0.4}, {"a": 0.1, "b": 0.6, "": 0.3},
+              {"a": 0.2, "b": 0.2, "": 0.6}]
+    fb = beliefs(frames, k=3, vocab=4)  # a fourth symbol ("c") the frames give ~0
+
+    def collapse(path: tuple[str, ...]) -> str:
+        out, prev = [], None
+        for s in path:
+            if s != prev and s != "":
+                out.append(s)
+            prev = s
+        return "".join(out)
+
+    def brute(label: str) -> float:
+        total = sum(math.prod(fr[s] for fr, s in zip(frames, path, strict=True))
+                    for path in itertools.product(("a", "b", ""), repeat=len(frames)) if collapse(path) == label)
+        return math.log(total) if total else -math.inf
+
+    labels = ["", "a", "b", "ab", "ba", "aa", "aba", "abab"]
+    got = fb.batch_scorer()(labels)
+    for label, v in zip(labels, got, strict=True):
+        want = brute(label)
+        assert (v < -1e6) if want == -math.inf else v == pytest.approx(want, abs=1e-9), label
+        assert fb.log_likelihood(label) == pytest.approx(v)  # one at a time, the same
+    assert fb.log_likelihood("c") < math.log(1e-8)  # a symbol no frame kept: the frame's `rest`
+    # ANY_GLYPH: the frame's likeliest glyph, whichever it is
+    any2 = fb.batch_scorer()([ANY_GLYPH + "b"])[0]
+    assert any2 >= max(fb.log_likelihood("ab"), fb.log_likelihood("bb")) - 1e-9

@@ -63,7 +63,9 @@ def test_conclusions(text: str, v: str | None) -> None:
 
 
 @pytest.mark.parametrize("text,v", [("0353－2021234", "0353-2021234"), ("13912345678", "13912345678"),
-                                    ("（0351）7676045", "0351-7676045"), ("电话 123", None)])
+                                    ("（0351）7676045", "0351-7676045"), ("电话 123", None),
+                                    ("03537189587", "0353-7189587"), ("01012345678", "010-12345678"),
+                                    ("13959558843", "13959558843")])
 def test_phones(text: str, v: str | None) -> None:
     assert normalise_phone(text) == v
 
@@ -83,3 +85,13 @@ def test_fold_variants_maps_ocr_character_forms() -> None:
 
     assert fold_variants("单位类別") == "单位类别"
     assert fold_variants("阳泉市住房和城乡建设局") == "阳泉市住房和城乡建设局"
+
+
+def test_edit_distances_to_many_at_once() -> None:
+    from extractors.normalise import edit_distances
+
+    others = ["二〇二一年十一月三日", "二〇二一年一月三日", "", "九年八月十日", "二二〇二一年年一月三日"]
+    got = list(edit_distances("二二〇二一年年一月三日", others))
+    assert got == [2, 2, 11, 8, 0]
+    assert list(edit_distances("", ["ab", ""])) == [2, 0]
+    assert len(edit_distances("ab", [])) == 0

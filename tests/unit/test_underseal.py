@@ -102,3 +102,16 @@ def test_is_bilevel() -> None:
     rgb, _ = _grey_page()
     assert not is_bilevel(rgb[:, :, 0])
     assert is_bilevel(np.where(rgb[:, :, 0] < 128, 0, 255).astype(np.uint8))
+
+
+def test_the_page_is_prepared_once_for_all_passes_over_it() -> None:
+    from extractors.ocr import PaddleOcrEngine, drop_red_ink
+
+    engine = PaddleOcrEngine()  # models load lazily: none are needed here
+    page = np.full((40, 60, 3), 250, np.uint8)
+    page[10:20, 10:30] = (220, 40, 40)  # red ink
+    first = engine._prepared(page)
+    assert engine._prepared(page) is first  # the re-read passes reuse it
+    assert np.array_equal(first, drop_red_ink(page)) and not first.flags.writeable
+    other = page.copy()
+    assert engine._prepared(other) is not first  # another page (even equal) is prepared anew
