@@ -56,6 +56,9 @@ _YEAR_CHARS = "〇零○Ｏ一二三四五六七八九OoＯ0-9０-９"
 _DATE_DAMAGED = re.compile(
     rf"(?P<y>[{_YEAR_CHARS}]{{1,5}})\s*年\s*(?P<m>[一二三四五六七八九十]{{1,3}}|[0-9０-９]{{1,2}})\s*月\s*"
     rf"(?P<d>[一二三四五六七八九十]{{1,3}}|[0-9０-９]{{1,2}})\s*日")
+# The whole year hidden under a seal, only its 年 left at the start of the line (年五月十四日).
+_DATE_NO_YEAR = re.compile(
+    r"^\s*年\s*(?P<m>[一二三四五六七八九十]{1,3}|[0-9０-９]{1,2})\s*月\s*(?P<d>[一二三四五六七八九十]{1,3}|[0-9０-９]{1,2})\s*日")
 # Digits may be spaced out (a stamped date read as "2 0 2 4 . 2 . 1 8").
 _DATE_NUM = re.compile(r"(?<!\d)(?P<y>(?:1\s?9|2\s?0)\s?\d\s?\d)\s*(?P<s>[年./\-])\s*(?P<m>\d(?:\s?\d)?)\s*[月./\-]\s*"
                        r"(?P<d>\d(?:\s?\d)?)(?:\s*日)?(?!\s?\d)")
@@ -179,6 +182,12 @@ def _find_dates(text: str, anchor: int | None) -> list[tuple[int, int, dt.date, 
         if when:
             start = m.start("y")
             out.append((start, m.end(), when, clean and str(when.year) == "".join(map(str, _digits(ys) or []))))
+    m0 = _DATE_NO_YEAR.match(text)
+    if m0 and anchor is not None and not out:
+        # the document's own year (its 文号) stands in: never clean, a person confirms it
+        when = _date(anchor, cn_to_int(m0.group("m")), cn_to_int(m0.group("d")))
+        if when:
+            out.append((text.index("年", m0.start()), m0.end(), when, False))
     for m in _DATE_BAD_MONTH.finditer(text):
         when = _date(int(m.group("y")), int(m.group("m")), int(m.group("d")))
         if when and not any(s <= m.start() < e for s, e, _, _ in out):

@@ -10,6 +10,7 @@ next cell, or on the next row), for prose patterns (…地址：…；建筑面�
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 import re
@@ -64,7 +65,7 @@ class Row:
     confidence: float
     origin: TextOrigin
     index: int  # position in reading order over the whole document
-    cells: tuple[Cell, ...] = ()  # the boxes of an OCR row (empty for text layers and DOCX)
+    cells: tuple[Cell, ...] = ()  # the boxes of the row (OCR boxes, text-layer pieces; none for DOCX)
     beliefs: tuple[FrameBeliefs, ...] = ()  # recogniser output kept for lines under a seal
 
 
@@ -84,13 +85,9 @@ def build_rows(pages: list[PageText] | tuple[PageText, ...]) -> list[Row]:
     """Rows in reading order over all pages (see module doc)."""
     rows: list[Row] = []
     for page in pages:
-        if page.origin != "ocr" or not any(line.bbox for line in page.lines):
-            for line in page.lines:
-                if line.text.strip():
-                    box = tuple(line.bbox) if line.bbox else None
-                    # a text-layer line with a box is one cell (its parts' own boxes are unknown)
-                    cells = (Cell(line.text.strip(), _upright(list(box), page.rotation, page.width, page.height)),) if box else ()
-                    rows.append(Row(page.page_no, line.text, box, line.confidence, page.origin, len(rows), cells))  # type: ignore[arg-type]
+        if not any(line.bbox for line in page.lines):  # DOCX: text without geometry
+            rows += [Row(page.page_no, line.text, None, line.confidence, page.origin, len(rows) + k)
+                     for k, line in enumerate(ln for ln in page.lines if ln.text.strip())]
             continue
         # On a skewed page a line's box is taller than its text and neighbouring lines' boxes
         # overlap: group by the line centre's height corrected for the page's slope.
@@ -131,7 +128,7 @@ def build_rows(pages: list[PageText] | tuple[PageText, ...]) -> list[Row]:
             conf = min(it[1].confidence for it in g)
             cells = tuple(Cell(it[1].text.strip(), it[0], it[1].confidence, st) for it, st in zip(g, starts, strict=True))
             beliefs = tuple(b for it in g for b in it[1].beliefs)
-            rows.append(Row(page.page_no, "".join(parts), bbox, conf, "ocr", len(rows), cells, beliefs))
+            rows.append(Row(page.page_no, "".join(parts), bbox, conf, page.origin, len(rows), cells, beliefs))
     return rows
 
 
@@ -567,6 +564,19 @@ def _belief_date(row: Row, anchor: int) -> tuple[str, Any, float] | None:
     return None
 
 
+def _earliest_cell_date(row: Row, anchor: int | None) -> tuple[str, Any, float] | None:
+    """A row of two or more cells that are each just a date (the copy annotation's 2024.2.24
+    beside the signing block's 2022年6月28日): the earliest (a copy is certified after the
+    original was issued)."""
+    parts = [p for p in row.text.split("\t") if p.strip()]
+    if len(parts) < 2:
+        return None
+    found = [_only_date(dataclasses.replace(row, text=p), anchor) for p in parts]
+    if any(f is None for f in found):
+        return None
+    return min((f for f in found if f is not None), key=lambda f: f[1])
+
+
 def find_foot_date(rows: list[Row]) -> Hit | None:
     """The date of the signing block at the foot.
 
@@ -582,7 +592,10 @@ def find_foot_date(rows: list[Row]) -> Hit | None:
     plain: Hit | None = None
     for i, row in enumerate(rows):
         d = _only_date(row, anchor)
-        if row.beliefs and anchor is not None and (d is not None or _DATE_HINT.search(row.text)):
+        two = _earliest_cell_date(row, anchor) if d is None else None
+        if two is not None:
+            d = two  # a copy annotation's date beside the signing date: the beliefs mix both
+        elif row.beliefs and anchor is not None and (d is not None or _DATE_HINT.search(row.text)):
             # a line a seal covers: the recogniser's own output, re-cut wider, says which date;
             # when it cannot tell two dates apart, what was read is not to be trusted either
             dec = decode_date(row, anchor)
@@ -739,9 +752,27 @@ def find_document_number_hit(rows: list[Row], labels: list[str]) -> Hit | None:
     return candidates[0][4]
 
 
+# A paragraph that opens with its own short title, its enumerator lost to OCR or never printed:
+# 意识形态工作。我中心… / 四学生实习管理。实操… / 消防安全方面：…
+_RUN_IN_HEAD = re.compile(r"^\s*[（(]?[一二三四五六七八九十]{0,2}[）)」、.．]?\s*[\u4e00-\u9fa5]{2,16}[。：:](?=\S)")
+
+
+def _run_in_heading(rows: list[Row], i: int) -> bool:
+    """Row i opens a paragraph (the row before it on its page ended a sentence or was a heading)
+    with a short title of its own, run into the paragraph's first sentence."""
+    if not _RUN_IN_HEAD.match(nfkc(rows[i].text)):
+        return False
+    if i == 0 or rows[i - 1].page != rows[i].page:
+        return True
+    before = nfkc(rows[i - 1].text).rstrip()
+    # the row before ended a sentence, or was a heading line alone (一、自查工作开展情况)
+    return before.endswith(("。", "：", ":", "！", "；")) or bool(
+        _ENUM_HEAD.match(before) and not re.search(r"[，,。；;]", before))
+
+
 def find_areas(rows: list[Row], areas: dict[str, list[str]]) -> Hit | None:
     """Codes of the focus areas named in the report's headings (canonical order)."""
-    heading_rows = [r for r in rows if _ENUM_HEAD.match(nfkc(r.text))]
+    heading_rows = [r for i, r in enumerate(rows) if _ENUM_HEAD.match(nfkc(r.text)) or _run_in_heading(rows, i)]
     pool = heading_rows if heading_rows else rows
     found: list[str] = []
     first: Row | None = None

@@ -703,8 +703,9 @@ def group_lines(
     """Group characters into lines, per reading direction, in reading order.
 
     Characters join a line when their centres across the line are within half a character
-    height; inside a line a gap over 0.25 em becomes a space and over 2 em a tab (table-like
-    label/value layouts stay on one line, as DOCX table rows do). Yields (text, pixel bbox).
+    height; inside a line a gap over 0.25 em becomes a space. A gap over 2 em splits a
+    left-to-right line into pieces (a table's cells, a label and its value), each yielded with its
+    own box, as OCR boxes are; other directions keep a tab there. Yields (text, pixel bbox).
     """
     by_direction: dict[str, list[tuple[tuple[float, float, float, float], _Char]]] = {}
     for c in chars:
@@ -728,7 +729,10 @@ def group_lines(
         for line in lines:
             line.sort(key=lambda it: it[0][0])
             em = statistics.median(max(it[0][3] - it[0][1], 1e-6) for it in line)
-            parts: list[str] = []
+            # Pieces of the line apart by more than 2 em (a table's cells, a label and its value)
+            # are yielded one by one with their own boxes, as OCR gives its boxes.
+            pieces: list[list[_Char]] = [[]]
+            parts: list[list[str]] = [[]]
             prev: tuple[float, float, float, float] | None = None
             prev_text = ""
             for frame, c in line:
@@ -736,20 +740,25 @@ def group_lines(
                     if c.text == prev_text and abs(frame[0] - prev[0]) < 0.3 * em:
                         continue  # overprinted duplicate (fake bold)
                     gap = frame[0] - prev[2]
-                    if gap > 2 * em:
-                        parts.append("\t")
+                    if gap > 2 * em and direction == "ltr":
+                        pieces.append([])
+                        parts.append([])
+                    elif gap > 2 * em:
+                        parts[-1].append("\t")
                     elif gap > 0.25 * em:
-                        parts.append(" ")
-                parts.append(c.text)
+                        parts[-1].append(" ")
+                parts[-1].append(c.text)
+                pieces[-1].append(c)
                 prev, prev_text = frame, c.text
-            text = re.sub(r" {2,}", " ", "".join(parts)).strip()
-            if not text:
-                continue
-            x0 = min(c.x0 for _, c in line)
-            y0 = min(c.y0 for _, c in line)
-            x1 = max(c.x1 for _, c in line)
-            y1 = max(c.y1 for _, c in line)
-            yield text, (x0, y0, min(x1, width), min(y1, height))
+            for piece, chars_of in zip(parts, pieces, strict=True):
+                text = re.sub(r" {2,}", " ", "".join(piece)).strip()
+                if not text:
+                    continue
+                x0 = min(c.x0 for c in chars_of)
+                y0 = min(c.y0 for c in chars_of)
+                x1 = max(c.x1 for c in chars_of)
+                y1 = max(c.y1 for c in chars_of)
+                yield text, (x0, y0, min(x1, width), min(y1, height))
 
 
 def _reason(e: BaseException) -> str:

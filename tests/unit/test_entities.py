@@ -70,3 +70,11 @@ def test_document_numbers() -> None:
 def test_counts() -> None:
     assert [(e.text, e.value) for e in of_label("共排查安全隐患十二条，已整改12项，剩余3处", "COUNT")] == [
         ("十二条", 12), ("12项", 12), ("3处", 3)]
+
+
+def test_a_foot_date_whose_whole_year_the_seal_hid_takes_the_documents_year() -> None:
+    from extractors.entities import marked_dates
+
+    assert marked_dates("年五月十四日", 2020) == [(0, 6, dt.date(2020, 5, 14), False)]  # never clean
+    assert marked_dates("年五月十四日", None) == []  # no year in the document: nothing to say
+    assert marked_dates("于年五月十四日", 2020) == []  # only a line that starts with it

@@ -363,3 +363,59 @@ def test_a_page_number_under_the_last_line_is_not_part_of_its_value(rules) -> No
     page = PageText(page_no=1, width=1654, height=2339, dpi=200, origin="ocr", lines=lines)
     got = values(extract_fields([page], rules.doctypes["self_inspection_report"]))
     assert got["contact_phone"] == "0354-5878993"
+
+
+def test_a_signing_date_beside_a_copy_annotations_date_is_the_earlier() -> None:
+    from extractors.fields import Row, find_foot_date
+
+    texts = ["阳住建消验字[2022]第009号", "综合评定结论为合格。", "与原件核对一致\t住房和", "阳泉市住房和城乡建设局",
+             "2024.2.24\t2022年6月28日"]
+    rows = [Row(1, t, (100, 100 + 60 * i, 1500, 140 + 60 * i), 0.95, "ocr", i, ()) for i, t in enumerate(texts)]
+    hit = find_foot_date(rows)
+    assert hit is not None and hit.value == "2022-06-28"
+
+
+def test_area_headings_whose_enumerator_ocr_lost_open_their_paragraph(rules) -> None:
+    """意识形态工作。我中心… opens a paragraph with its own short title: a heading, though its （一）
+    is gone; a line that continues a sentence is not, whatever it names."""
+    rows = [
+        ["阳泉市职业技能鉴定中心关于安全生产整治行动自查情况的报告"],
+        ["一、自查工作开展情况"],
+        ["意识形态工作。我中心严格落实党组织领导下的主任负责制，意识形态工作责"],
+        ["任制层层落实到位。"],
+        ["设置标准达标情况。各项业务正常开展，机构运转正常，办学许可证在有效期"],
+        ["内。"],
+        ["四学生实习管理。实操场所符合规定，实训设备安全防护装置齐全，实操前进行"],
+        ["食堂卫生。检查了食堂，已全部整改完毕。本次共排查隐患3项，已整改3项，"],
+        ["消防安全。灭火器完好有效，"],
+        ["（五食品卫生和疫情防控。日常饮用水、餐饮设施定期检测，食堂保持清洁。"],
+    ]
+    got = values(extract_fields([ocr_page(rows)], rules.doctypes["self_inspection_report"]))
+    # 食堂卫生。 follows a line that ran on (…实操前进行): part of that sentence, not a heading;
+    # 消防安全。 follows a line ending in a comma: not a heading either.
+    assert got["areas_covered"] == ["ideology", "school_conditions", "internship_training", "food_hygiene"]
+
+
+def test_a_text_layer_table_cell_that_wraps_round_its_label_is_read_whole(rules) -> None:
+    """A text-layer PDF's line is split at wide gaps into pieces with their own boxes, so a value
+    that wraps in its cell, one line above the label and one below, is read as OCR boxes are."""
+    from extractors.pdf import _Char, group_lines
+    from records.models import PageText, TextLine
+
+    def word(text: str, x: float, y: float) -> list[_Char]:
+        return [_Char(ch, x + 36 * i, y, x + 36 * (i + 1), y + 36) for i, ch in enumerate(text)]
+
+    chars = (word("运城市盐湖区瑞丰职业", 446, 547) + word("单位名称", 244, 574) + word("单位类别", 900, 574)
+             + word("职业培训机构", 1080, 574) + word("培训学校", 446, 600)
+             + word("主要负责人", 226, 689) + word("张三", 446, 689) + word("联系人", 900, 689) + word("廖永红", 1080, 689))
+    lines = list(group_lines(chars, 1654, 2339))
+    assert ("单位名称", (244, 574, 388, 610)) in lines  # a piece of its line, with its own box
+    page = PageText(page_no=1, width=1654, height=2339, dpi=200, origin="text_layer",
+                    lines=tuple(TextLine(text=t, bbox=list(b), confidence=1.0) for t, b in lines))
+    head = PageText(page_no=1, width=1654, height=2339, dpi=200, origin="text_layer",
+                    lines=(TextLine(text="运城市盐湖区瑞丰职业培训学校关于安全生产整治行动自查情况的报告", bbox=[200, 300, 1450, 360],
+                                    confidence=1.0), *page.lines))
+    got = extract_fields([head], rules.doctypes["self_inspection_report"])
+    assert got["institution_name"].value == "运城市盐湖区瑞丰职业培训学校"
+    assert got["institution_name"].source == "text_layer"
+    assert got["contact_person"].value == "廖永红"
