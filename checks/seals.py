@@ -356,6 +356,32 @@ def judge_seal(
     return None, round(best, 4)
 
 
+MISREAD_SIMILARITY = 0.5  # a reading this close to a name, and closer than to any other body
+
+
+def _misread(seal: SealFinding, name: str, expected: dict[str, str | None], others: Sequence[str]) -> bool:
+    """A ring reading that is the expected name read badly, not another body's name: no other-body
+    marker or special purpose, at least half the name's glyphs in order, and no other body of the
+    document or roster as close."""
+    raw = seal.text or ""
+    if not normalize_org(raw) or _other_body(normalize_org(raw), seal.sub_text) is not None:
+        return False
+
+    def sim(n: str) -> float:  # as written and in short forms, whichever is closer
+        best = 0.0
+        for form in (normalize_org, canonical_org):
+            t, c = form(raw), form(n)
+            if c:
+                best = max(best, 1.0 - _best_substring(t, c)[0] / len(c))
+        return best
+
+    mine = sim(name)
+    if mine < MISREAD_SIMILARITY:
+        return False
+    rivals = [n for n in [*expected.values(), *others] if n and canonical_org(n) != canonical_org(name)]
+    return all(sim(n) < mine for n in rivals)
+
+
 def _clear_piece(text: str, name: str) -> bool:
     """The reading is most of the name read in one piece: at least two thirds of its glyphs (and
     five), in order, with at most one slip per six; nothing the name does not have."""
@@ -466,7 +492,7 @@ def check_seals(
             and _is_org_seal(s)
             and (r == role or (r is None and _other_body(normalize_org(s.text or ""), s.sub_text) is None))
         ]
-        others = [
+        foreign = [
             s
             for s, r in zip(seals, roles, strict=True)
             if _is_org_seal(s) and not s.partial and (r is None or r not in required_roles)
@@ -484,16 +510,24 @@ def check_seals(
                     + (f"（应为：{name}）" if name else ""),
                 )
             )
-        elif others:
-            s = others[0]
+        elif foreign:
+            s = foreign[0]
             said = "、".join(
-                f"“{o.text}”" + (f"（{o.sub_text}）" if o.sub_text else "") for o in others if o.text
+                f"“{o.text}”" + (f"（{o.sub_text}）" if o.sub_text else "") for o in foreign if o.text
             )
             if not said:
                 # An unread seal proves nothing either way: a person must look (not a mismatch).
                 findings.append(Finding(
                     code="low_confidence", severity="warning", field=None, page=s.page_no,
                     message=f"印章文字无法辨认，请人工核对是否为{label}" + (f"（应为：{name}）" if name else "")))
+                continue
+            near = [o for o, r in ((o, roles[seals.index(o)]) for o in foreign) if r is None]
+            if name and near and all(_misread(o, name, expected, others) for o in near) and len(near) == len(foreign):
+                # Read too poorly to confirm, yet nearer this name than any other body: the
+                # ring was misread (print crossed it), which is no proof of another body's seal.
+                findings.append(Finding(
+                    code="low_confidence", severity="warning", field=None, page=s.page_no,
+                    message=f"印章文字识别不清（{said}），与{label}“{name}”相近，请人工核对"))
                 continue
             if name:
                 msg = f"公章文字为{said}，与应盖章单位“{name}”不符（缺少{label}）"

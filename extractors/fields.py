@@ -599,8 +599,9 @@ def find_foot_date(rows: list[Row]) -> Hit | None:
             # a line a seal covers: the recogniser's own output, re-cut wider, says which date;
             # when it cannot tell two dates apart, what was read is not to be trusted either
             dec = decode_date(row, anchor)
+            whole = d is not None and d[2] >= row.confidence  # the first reading needed no repair
             if dec is AMBIGUOUS_DATE or (dec is not None and d is not None and dec[1] != d[1]
-                                         and d[2] > REPAIRED_DATE_CONFIDENCE and abs(d[1].year - anchor) <= 1):
+                                         and whole and abs(d[1].year - anchor) <= 1):
                 # undecided, or decided against a whole, plausible date the first reading gave
                 # (2021年11月16日 read first, 11月6日 on the re-cut): a person looks
                 d = (d[0], d[1], min(d[2], REPAIRED_DATE_CONFIDENCE)) if d is not None else None

@@ -348,3 +348,18 @@ def test_a_ring_whose_ends_print_crossed_still_names_its_body() -> None:
     assert judge_seal(seal("原市高级技工"), expected, others=["太原市高级技工学院"])[0] is None
     roles, findings = check_seals([seal("原市高级技工")], required_roles=["institution_name"], expected=expected)
     assert roles == ["institution_name"] and findings == []
+
+
+def test_a_badly_misread_ring_near_the_expected_name_asks_a_person() -> None:
+    expected = {"issuing_authority": "山西省长治市公安消防支队", "institution_name": "长治技师学院", "sponsor": None}
+    # Four slips in twelve glyphs: too many to confirm, but no other body comes as close.
+    roles, findings = check_seals([seal("山西省治市公安消支品")], required_roles=["issuing_authority"], expected=expected,
+                                  others=["长治市职业技能鉴定中心", "山西省长治市人力资源和社会保障局"])
+    assert roles == [None]
+    assert [(f.code, f.severity) for f in findings] == [("low_confidence", "warning")]
+    assert "识别不清" in findings[0].message and "山西省长治市公安消防支队" in findings[0].message
+    # Another body's name stays a mismatch: a trade union, or a reading nearer someone else.
+    for text in ("长治技师学院工会委员会", "长治市职业技能鉴定中心"):
+        _, findings = check_seals([seal(text)], required_roles=["issuing_authority"], expected=expected,
+                                  others=["长治市职业技能鉴定中心"])
+        assert [f.code for f in findings] == ["seal_mismatch"], text
