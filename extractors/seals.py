@@ -626,7 +626,8 @@ class SealReader:
                 continue
             if min(w, h) < min_thin and min(w, h) < 0.8 * max(w, h):
                 continue  # a line of text or a rule, not the arc left of any seal
-            g = self._fit(c, W, H, ppm)
+            # (red ink only: a grey mask holds body text, whose hull is no seal's)
+            g = self._fit(c, W, H, ppm, arcs=color == "red")
             if g is None:
                 continue
             st = _ring_stats(closed, g)
@@ -654,7 +655,7 @@ class SealReader:
             found.append(g)
         return _suppress_overlaps(found)
 
-    def _fit(self, contour: np.ndarray, W: int, H: int, ppm: float | None) -> _Geom | None:
+    def _fit(self, contour: np.ndarray, W: int, H: int, ppm: float | None, *, arcs: bool = False) -> _Geom | None:
         """The seal outline a contour stands for (square, ellipse, or the circle of a cut seal), sized."""
         cv2 = _cv2()
         pts = contour.reshape(-1, 2)
@@ -710,6 +711,17 @@ class SealReader:
                 or (len(oval[5]) > 1.25 * len(circ[3]) and oval[3] / oval[2] < self.options.round_axis_ratio)
             ):
                 fits.append(oval)
+            # A red seal cut by a dark border inside the picture leaves a C of ink whose contour
+            # runs round the outer arc and back round the inner edge of the band: the outer arc
+            # is what lies on the contour's convex hull (`arcs`).
+            hull = _on_hull(contour, free) if arcs else free[:0]
+            outer = _ransac_circle(hull)
+            if outer is not None and len(outer[3]) >= 0.7 * len(hull) and _arc_share(outer) < 0.8:
+                # a C of ink, most of its hull on one circle, seen round part of it only: a round
+                # seal cut short, before any oval the C suggests
+                fits.insert(0, (outer[0], outer[1], outer[2], outer[2], 0.0, outer[3]))
+            elif outer is not None and (circ is None or len(outer[3]) > len(circ[3])):
+                fits.append((outer[0], outer[1], outer[2], outer[2], 0.0, outer[3]))
             if circ is not None:
                 fits.append((circ[0], circ[1], circ[2], circ[2], 0.0, circ[3]))
         for fit in fits:
@@ -1247,6 +1259,20 @@ def _ransac_best(P: np.ndarray, k: int, iters: int, seed: int, inliers: Any) -> 
         if m > best_n:
             best_n, best = m, inl
     return best
+
+
+def _arc_share(circle: tuple[float, float, float, np.ndarray]) -> float:
+    """The share of a circle's angles (5° bins) its inlier points cover."""
+    cx, cy, _, P = circle
+    bins = ((np.degrees(np.arctan2(P[:, 1] - cy, P[:, 0] - cx)) + 360.0) % 360.0 / 5.0).astype(int) % 72
+    return len(np.unique(bins)) / 72.0
+
+
+def _on_hull(contour: np.ndarray, pts: np.ndarray, tol: float = 1.5) -> np.ndarray:
+    """The points of `pts` within `tol` px of the contour's convex hull."""
+    hull = _cv2().convexHull(contour)
+    d = np.array([_cv2().pointPolygonTest(hull, (float(x), float(y)), True) for x, y in pts])
+    return pts[np.abs(d) < tol] if len(pts) else pts
 
 
 def _ransac_circle(pts: np.ndarray, iters: int = 300) -> tuple[float, float, float, np.ndarray] | None:

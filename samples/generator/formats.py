@@ -358,7 +358,7 @@ def write_docx(blocks: list, fonts, pictures: Sequence[DocxPicture], author: str
             face = DOCX_FONTS.get(fonts.get(b.role), "宋体")
             run = para.add_run(b.text)
             _set_run_font(run, face, size_pt, b.color, bold=b.kind in ("heading",) and b.role == "heading")
-            for pic in pic_by_anchor.get(b.anchor or "", []):
+            for pic in pic_by_anchor.pop(b.anchor or "", []):
                 pic_id += 1
                 _float_picture(
                     para.add_run(),
@@ -402,6 +402,14 @@ def write_docx(blocks: list, fonts, pictures: Sequence[DocxPicture], author: str
             d.add_paragraph()
         elif isinstance(b, PageBreak):
             d.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    # A seal whose paragraph is not a body paragraph (the signing block inside a form's table)
+    # floats from the document's last paragraph: the truth lists it, so it must be there.
+    tail = d.add_paragraph() if pic_by_anchor else None
+    for pics in pic_by_anchor.values():
+        for pic in pics:
+            pic_id += 1
+            _float_picture(tail.add_run(), pic.png, pic.width_px, int(pic.dx_px * 914400 / DPI),  # type: ignore[union-attr]
+                           -int(pic.width_px * 914400 / DPI), pic_id)
     cp = d.core_properties
     cp.author = author
     cp.last_modified_by = author

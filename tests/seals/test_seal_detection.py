@@ -338,3 +338,18 @@ def test_a_pen_circle_round_a_paragraph_is_no_seal(artist: SealArtist, detector:
         draw.ellipse(box, outline=(30, 30, 30), width=pen)
     page = artist.scan(np.asarray(img, dtype=np.uint8).copy(), grey=True)
     assert find(detector, page) == []
+
+
+def test_seal_cut_by_a_dark_scanner_border_inside_the_picture_is_partial(artist: SealArtist, detector: SealReader) -> None:
+    """A phone photo or scan with a dark band down its right side: the seal ends at the band,
+    well inside the image. Its ink is a C whose contour runs back round the band's inner edge;
+    the outer arc alone gives the circle."""
+    spec = SealSpec(name="山西弘毅教育咨询有限公司")
+    centre = (1480, 1194)
+    page = artist.stamped_page([(spec, centre)])
+    page[:, 1474:] = (70, 72, 75)  # the band covers the seal's right half
+    seals = find(detector, page)
+    assert len(seals) == 1
+    s = seals[0]
+    assert (s.shape, s.color, s.partial) == ("round", "red", True)
+    assert iou(s.bbox, drawn_box(artist, spec, centre, page)) > 0.8

@@ -146,3 +146,23 @@ def test_corpus_covers_types_and_formats(corpus20: Path) -> None:
     assert {"fire_acceptance_certificate", "self_inspection_report"} <= {t["doc_type"] for t in truths}
     assert len({t["media_type"] for t in truths}) >= 3
     assert any(t["status"] == "passed" for t in truths) and any(t["status"] == "flagged" for t in truths)
+
+
+def test_a_docx_seal_whose_paragraph_is_not_a_body_paragraph_is_still_in_the_file() -> None:
+    """The truth lists every seal: one anchored to a paragraph the layout put in a table floats
+    from the end of the document instead of being dropped."""
+    import datetime as dt
+    import io
+    import zipfile
+
+    import numpy as np
+    from PIL import Image
+
+    from samples.generator.formats import DocxPicture, write_docx
+
+    buf = io.BytesIO()
+    Image.fromarray(np.full((40, 40, 3), 200, np.uint8)).save(buf, format="PNG")
+    pic = DocxPicture(after_anchor="signing-block-in-a-table", png=buf.getvalue(), width_px=40, dx_px=10, dy_px=5)
+    data = write_docx([], {}, [pic], "作者", dt.datetime(2024, 2, 20, 9, 0))
+    names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+    assert sum(n.startswith("word/media/") for n in names) == 1
