@@ -378,8 +378,14 @@ def _misread(seal: SealFinding, name: str, expected: dict[str, str | None], othe
     mine = sim(name)
     if mine < MISREAD_SIMILARITY:
         return False
+    glyphs = Counter(normalize_org(raw)) + Counter(canonical_org(raw))
+
+    def could_match(n: str) -> bool:  # sim <= shared glyphs / length: skip those that cannot
+        c = normalize_org(n)
+        return bool(c) and sum((Counter(c) & glyphs).values()) >= mine * min(len(c), len(canonical_org(n)) or 1)
+
     rivals = [n for n in [*expected.values(), *others] if n and canonical_org(n) != canonical_org(name)]
-    return all(sim(n) < mine for n in rivals)
+    return all(sim(n) < mine for n in rivals if could_match(n))
 
 
 def _clear_piece(text: str, name: str) -> bool:
