@@ -195,13 +195,27 @@ def _wraps_into(row: Row, nxt: Row, right_edge: dict[int, float], all_labels: li
             and not _starts_with_label(nxt.text, all_labels) and not _ENUM_HEAD.match(nfkc(nxt.text)))
 
 
+def _right_margins(rows: list[Row]) -> dict[int, float]:
+    """Where a page's full lines end: the upper quartile of the right ends of its longer rows
+    (not the farthest box: a stamp, a page number or a photo's perspective reaches further)."""
+    ends: dict[int, list[float]] = {}
+    for r in rows:
+        if r.bbox is not None and len(r.text) >= 12:
+            ends.setdefault(r.page, []).append(r.bbox[2])
+    out: dict[int, float] = {}
+    for r in rows:
+        if r.bbox is not None and r.page not in ends:
+            out[r.page] = max(out.get(r.page, 0.0), r.bbox[2])
+    for page, xs in ends.items():
+        xs.sort()
+        out[page] = xs[int(0.75 * (len(xs) - 1))]
+    return out
+
+
 def find_labelled(rows: list[Row], labels: list[str], all_labels: list[str]) -> Hit | None:
     """The value printed after one of `labels`, on the same row or the next one; a value that
     runs to the end of a full-width line continues on the next line (工程地址：…长征 / 西街385号；)."""
-    right_edge: dict[int, float] = {}
-    for r in rows:
-        if r.bbox is not None:
-            right_edge[r.page] = max(right_edge.get(r.page, 0.0), r.bbox[2])
+    right_edge = _right_margins(rows)
     for lab in sorted(labels, key=len, reverse=True):
         rx = _label_regex(lab)
         for i, row in enumerate(rows):
@@ -235,7 +249,12 @@ def find_labelled(rows: list[Row], labels: list[str], all_labels: list[str]) -> 
             if (i + 1 < len(rows) and rows[i + 1].page == row.page and not _starts_with_label(rows[i + 1].text, all_labels)
                     and not _PAGE_NO.match(nfkc(rows[i + 1].text))):
                 nxt = rows[i + 1]
-                return Hit(_STOP.split(nxt.text)[0].split("\t")[0].strip(), nxt, nxt.confidence)
+                value = _STOP.split(nxt.text)[0].split("\t")[0].strip()
+                for other in all_labels:  # 紫金西街111号：建筑面积：… (； read as ：)
+                    gm = re.search(r"[:：;；]?\s*" + r"\s*".join(re.escape(c) for c in other) + r"\s*[:：]", value)
+                    if other != lab and gm and gm.start() > 0:
+                        value = value[: gm.start()].strip(" \t，,")
+                return Hit(value, nxt, nxt.confidence)
     return None
 
 

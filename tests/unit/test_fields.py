@@ -419,3 +419,35 @@ def test_a_text_layer_table_cell_that_wraps_round_its_label_is_read_whole(rules)
     assert got["institution_name"].value == "运城市盐湖区瑞丰职业培训学校"
     assert got["institution_name"].source == "text_layer"
     assert got["contact_person"].value == "廖永红"
+
+
+def test_a_wrapped_value_is_joined_though_one_box_reaches_further_right(rules) -> None:
+    """A phone photo: lines end unevenly and a stray box (a stamp, a page number) reaches past
+    them; the line that ends in 晋中市 is still a full line that the next one continues."""
+    from records.models import PageText, TextLine
+
+    texts = [("根据《中华人民共和国消防法》《建设工程消防设计审查验收", 369, 1113),
+             ("管理暂行规定》等有关规定，你单位于2021年9月6日申请的晋中市", 314, 1120),
+             ("太谷区明德职业技能培训学校学生公寓楼项目（工程地址：晋中市", 316, 1114),
+             ("太谷区蕴华街195号；建筑面积：22440.60平方米；建筑层数：地上", 316, 1137),
+             ("3层；使用性质：体育活动）消防验收，我局受理后，依法组织进行", 313, 1131),
+             ("了消防验收。", 317, 464), ("经现场评定，该工程消防验收合格。", 317, 900),
+             ("附件二维码扫描核验", 900, 1196)]
+    lines = tuple(TextLine(text=t, bbox=[x0, 600 + 43 * i, x1, 639 + 43 * i], confidence=0.99)
+                  for i, (t, x0, x1) in enumerate(texts))
+    page = PageText(page_no=1, width=1240, height=1754, dpi=150, origin="ocr", lines=lines)
+    got = values(extract_fields([page], rules.doctypes["fire_acceptance_certificate"]))
+    assert got["project_address"] == "晋中市太谷区蕴华街195号"
+
+
+def test_a_value_on_the_next_line_stops_at_another_fields_label(rules) -> None:
+    """工程地址： ends its line; the next line runs on into 建筑面积 with ； read as ：."""
+    from records.models import PageText, TextLine
+
+    texts = ["你单位申请的XX学校实训楼工程，工程地址：", "长治市潞州区紫金西街144号：建筑面积：11075.91平方米：建筑层数：地上3层",
+             "经现场评定，该工程消防验收合格。"]
+    lines = tuple(TextLine(text=t, bbox=[100, 100 + 60 * i, 100 + 38 * len(t), 140 + 60 * i], confidence=0.99)
+                  for i, t in enumerate(texts))
+    page = PageText(page_no=1, width=1654, height=2339, dpi=200, origin="ocr", lines=lines)
+    got = values(extract_fields([page], rules.doctypes["fire_acceptance_certificate"]))
+    assert got["project_address"] == "长治市潞州区紫金西街144号"
