@@ -31,9 +31,11 @@ from extractors.normalise import (
 from records.models import AREA_CODES, FieldValue, FrameBeliefs, PageText, TextOrigin
 from records.rules import DocTypeRules, FieldRule
 
-# (二) with its closing bracket misread by OCR (（二」, （三消防…) still opens a heading.
+# (二) with its closing bracket misread by OCR (（二」, （三消防…) still opens a heading, and so does
+# an enumerator whose thin numeral OCR lost (（）办学条件…, 、校园安全方面): body text never starts so.
 _ENUM_HEAD = re.compile(
-    r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[）)」』\]】〕|lI1]?|\d{1,2}[、.．]|第[一二三四五六七八九十]+[部分章])")
+    r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[）)」』\]】〕|lI1]?|\d{1,2}[、.．]|第[一二三四五六七八九十]+[部分章]"
+    r"|[（(]\s*[）)]|、)")
 _SEP = "：:"
 
 
