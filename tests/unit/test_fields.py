@@ -245,17 +245,17 @@ def test_prose_value_confidence_is_its_own_rows_not_the_paragraphs(rules) -> Non
     assert got["project_name"].confidence >= 0.9
 
 
-def test_area_headings_with_a_misread_bracket_still_count(rules) -> None:
-    """（二」 and （三 with its bracket lost are headings; a sentence that merely mentions an area is not."""
-    rows = [
-        ["大同技师学院关于安全生产整治自查情况的报告"],
-        ["（一）意识形态工作责任制落实情况"],
-        ["建立了阵地管理台账，维护意识形态安全。"],
-        ["（二」办学条件达标方面。对照设置标准逐项自查。"],
-        ["（三消防及用电安全。安全出口保持畅通。"],
-        ["学生实习实训安全教育同步开展。"],
-        ["本次共排查隐患3项，已整改3项。"],
-    ]
+@pytest.mark.parametrize("rows", [
+    # （二」 and （三 with its bracket lost are headings; a sentence that merely mentions an area is not
+    [["大同技师学院关于安全生产整治自查情况的报告"], ["（一）意识形态工作责任制落实情况"],
+     ["建立了阵地管理台账，维护意识形态安全。"], ["（二」办学条件达标方面。对照设置标准逐项自查。"],
+     ["（三消防及用电安全。安全出口保持畅通。"], ["学生实习实训安全教育同步开展。"], ["本次共排查隐患3项，已整改3项。"]],
+    # （一） read as （）, 三、 read as 、: the thin numeral is gone, the heading is not
+    [["阳泉市华阳技工学校关于安全生产整治自查情况的报告"], ["一、自查工作开展情况"],
+     ["（）意识形态工作、建立了课堂、讲座等阵地管理台账，做到专人负责"], ["（）办学条件。各项业务正常开展，办学许可证在有效期内"],
+     ["、校园安全方面"], ["全面排查了教学楼、宿舍、食堂等重点部位，消防安全管理制度落实到位"]],
+])
+def test_area_headings_with_a_misread_bracket_or_lost_numeral_still_count(rules, rows: list[list[str]]) -> None:
     got = values(extract_fields([ocr_page(rows)], rules.doctypes["self_inspection_report"]))
     assert got["areas_covered"] == ["ideology", "school_conditions", "campus_safety"]
 
@@ -451,17 +451,3 @@ def test_a_value_on_the_next_line_stops_at_another_fields_label(rules) -> None:
     page = PageText(page_no=1, width=1654, height=2339, dpi=200, origin="ocr", lines=lines)
     got = values(extract_fields([page], rules.doctypes["fire_acceptance_certificate"]))
     assert got["project_address"] == "长治市潞州区紫金西街144号"
-
-
-def test_area_headings_whose_numeral_ocr_lost_still_count(rules) -> None:
-    """（一） read as （）, 三、 read as 、: the thin numeral is gone, the heading is not."""
-    rows = [
-        ["阳泉市华阳技工学校关于安全生产整治自查情况的报告"],
-        ["一、自查工作开展情况"],
-        ["（）意识形态工作、建立了课堂、讲座等阵地管理台账，做到专人负责"],
-        ["（）办学条件。各项业务正常开展，办学许可证在有效期内"],
-        ["、校园安全方面"],
-        ["全面排查了教学楼、宿舍、食堂等重点部位，消防安全管理制度落实到位"],
-    ]
-    got = values(extract_fields([ocr_page(rows)], rules.doctypes["self_inspection_report"]))
-    assert got["areas_covered"] == ["ideology", "school_conditions", "campus_safety"]
