@@ -356,13 +356,13 @@ def judge_seal(
     return None, round(best, 4)
 
 
-MISREAD_SIMILARITY = 0.5  # a reading this close to a name, and closer than to any other body
+MISREAD_SIMILARITY = 0.5  # a reading this close to a name, and no closer to any other body
 
 
 def _misread(seal: SealFinding, name: str, expected: dict[str, str | None], others: Sequence[str]) -> bool:
     """A ring reading that is the expected name read badly, not another body's name: no other-body
     marker or special purpose, at least half the name's glyphs in order, and no other body of the
-    document or roster as close."""
+    document or roster closer."""
     raw = seal.text or ""
     if not normalize_org(raw) or _other_body(normalize_org(raw), seal.sub_text) is not None:
         return False
@@ -385,7 +385,8 @@ def _misread(seal: SealFinding, name: str, expected: dict[str, str | None], othe
         return bool(c) and sum((Counter(c) & glyphs).values()) >= mine * min(len(c), len(canonical_org(n)) or 1)
 
     rivals = [n for n in [*expected.values(), *others] if n and canonical_org(n) != canonical_org(name)]
-    return all(sim(n) < mine for n in rivals if could_match(n))
+    # a tie (高级技工学 fits every 某某高级技工学校 alike) cannot say it is another body's either
+    return all(sim(n) <= mine for n in rivals if could_match(n))
 
 
 def _clear_piece(text: str, name: str) -> bool:

@@ -363,3 +363,11 @@ def test_a_badly_misread_ring_near_the_expected_name_asks_a_person() -> None:
         _, findings = check_seals([seal(text)], required_roles=["issuing_authority"], expected=expected,
                                   others=["长治市职业技能鉴定中心"])
         assert [f.code for f in findings] == ["seal_mismatch"], text
+
+
+def test_a_ring_read_in_part_that_fits_several_bodies_alike_asks_a_person() -> None:
+    expected = {"issuing_authority": None, "institution_name": "阳泉高级技工学校", "sponsor": None}
+    roles, findings = check_seals([seal("高级技工学")], required_roles=["institution_name"], expected=expected,
+                                  others=["太原市高级技工学校", "晋中市高级技工学校"])
+    assert roles == [None]
+    assert [f.code for f in findings] == ["low_confidence"]  # not a claim that another body stamped
