@@ -93,7 +93,6 @@ def names_institution(value: str, institution: str, others: Sequence[str] = ()) 
     return ratio >= 0.8 or (bool(others) and len(ka) >= 8 and ratio >= LOOSE_NAME_RATIO)
 
 
-
 def check_fields(
     doc_type: str,
     fields: dict[str, FieldValue],

@@ -41,6 +41,7 @@ MIN_MARGIN = 4.0  # nats the best name must lead the next different one by
 UNVERIFIED_COST = 3.0
 _FIT_BOUND = 15.0  # nats per unverified glyph a name may start from and still be fitted
 
+
 def _cjk(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
 

@@ -499,11 +499,12 @@ def check_seals(
             and _is_org_seal(s)
             and (r == role or (r is None and _other_body(normalize_org(s.text or ""), s.sub_text) is None))
         ]
-        foreign = [
-            s
+        foreign_roles = [
+            (s, r)
             for s, r in zip(seals, roles, strict=True)
             if _is_org_seal(s) and not s.partial and (r is None or r not in required_roles)
         ]
+        foreign = [s for s, _ in foreign_roles]
         if cut:
             s = cut[0]
             seen = f"“{s.text}”" if s.text else "无法辨认"
@@ -528,8 +529,7 @@ def check_seals(
                     code="low_confidence", severity="warning", field=None, page=s.page_no,
                     message=f"印章文字无法辨认，请人工核对是否为{label}" + (f"（应为：{name}）" if name else "")))
                 continue
-            near = [o for o, r in ((o, roles[seals.index(o)]) for o in foreign) if r is None]
-            if name and near and all(_misread(o, name, expected, others) for o in near) and len(near) == len(foreign):
+            if name and all(r is None and _misread(o, name, expected, others) for o, r in foreign_roles):
                 # Read too poorly to confirm, yet nearer this name than any other body: the
                 # ring was misread (print crossed it), which is no proof of another body's seal.
                 findings.append(Finding(

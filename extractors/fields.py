@@ -214,6 +214,14 @@ def _right_margins(rows: list[Row]) -> dict[int, float]:
     return out
 
 
+def _colon_label_at(value: str, label: str, *, after_separator: bool = False) -> int:
+    """Where `label` followed by a colon starts in `value`, or -1: another pair's label (OCR glues
+    neighbouring pairs). With `after_separator`, from the separator before it (；read as ：)."""
+    lead = r"[:：;；]?\s*" if after_separator else ""
+    gm = re.search(lead + r"\s*".join(re.escape(c) for c in label) + r"\s*[:：]", value)
+    return gm.start() if gm else -1
+
+
 def find_labelled(rows: list[Row], labels: list[str], all_labels: list[str]) -> Hit | None:
     """The value printed after one of `labels`, on the same row or the next one; a value that
     runs to the end of a full-width line continues on the next line (工程地址：…长征 / 西街385号；)."""
@@ -237,9 +245,9 @@ def find_labelled(rows: list[Row], labels: list[str], all_labels: list[str]) -> 
                     value = ""
                 # OCR glues neighbouring pairs: "联系人：王静联系电话：138…" - a label followed by
                 # a colon ends the value even without a separator before it.
-                gm = re.search(r"\s*".join(re.escape(c) for c in other) + r"\s*[:：]", value)
-                if gm and gm.start() > 0:
-                    value = value[: gm.start()].strip(" \t，,")
+                at = _colon_label_at(value, other)
+                if at > 0:
+                    value = value[:at].strip(" \t，,")
             if value:
                 rest = row.text[m.end():]
                 ended = bool(_STOP.search(rest)) or len(value) < len(rest.strip())
@@ -253,9 +261,9 @@ def find_labelled(rows: list[Row], labels: list[str], all_labels: list[str]) -> 
                 nxt = rows[i + 1]
                 value = _STOP.split(nxt.text)[0].split("\t")[0].strip()
                 for other in all_labels:  # 紫金西街111号：建筑面积：… (； read as ：)
-                    gm = re.search(r"[:：;；]?\s*" + r"\s*".join(re.escape(c) for c in other) + r"\s*[:：]", value)
-                    if other != lab and gm and gm.start() > 0:
-                        value = value[: gm.start()].strip(" \t，,")
+                    at = _colon_label_at(value, other, after_separator=True)
+                    if other != lab and at > 0:
+                        value = value[:at].strip(" \t，,")
                 return Hit(value, nxt, nxt.confidence)
     return None
 
@@ -304,9 +312,9 @@ def find_labelled_in_prose(rows: list[Row], labels: list[str], all_labels: list[
             value = _STOP.split(text[m.end():], maxsplit=1)[0]
             value = re.split(r"[）)]", value, maxsplit=1)[0] if "（" in text[:m.start()] or "(" in text[:m.start()] else value
             for other in all_labels:
-                gm = re.search(r"\s*".join(re.escape(c) for c in other) + r"\s*[:：]", value)
-                if other != lab and gm and gm.start() > 0:
-                    value = value[: gm.start()]
+                at = _colon_label_at(value, other)
+                if other != lab and at > 0:
+                    value = value[:at]
             value = value.strip(" \t，,")
             if value:
                 row = _row_at(spans, m.end())

@@ -211,25 +211,26 @@ def analyse(
         what = "空白页或无可识别文字" if not text.strip() else "不是消防验收合格证明或自查报告"
         findings.append(Finding(code="unknown_doc_type", severity=campaign.severity_of("unknown_doc_type"),
                                 message=f"无法识别文件类型（{what}），请人工确认"))
-    findings.extend(check_fields(cls.doc_type, fields, campaign, institution=ctx.institution,
-                                 others=[n for n in ctx.roster_bodies if ctx.roster_entry is None or n != ctx.roster_entry.name]))
+    # The roster's other bodies: for the institution's name the sponsor is one of them, for seals not.
+    not_this_school = [n for n in ctx.roster_bodies if ctx.roster_entry is None or n != ctx.roster_entry.name]
+    others = _other_bodies(ctx)
+    findings.extend(check_fields(cls.doc_type, fields, campaign, institution=ctx.institution, others=not_this_school))
 
     # Seals: who should have stamped this document, and did they?
     # Ring text slips where body text crosses a glyph: ask the recogniser whether one of the
     # names this document may be stamped with explains the ring (checks/lexicon.py).
     expected = _expected_seal_names(cls.doc_type, fields, ctx)
-    found = confirm_seals(list(outcome.seals), _known_names(expected, fields, ctx), _other_bodies(ctx))
+    found = confirm_seals(list(outcome.seals), _known_names(expected, fields, ctx), others)
     roles: list[str | None] = [None] * len(found)
     ctype = campaign.doc_types.get(cls.doc_type)
     if cls.doc_type in rules.doctypes:
         required = list(ctype.required_seals) if ctype and ctype.required_seals is not None else list(rules.doctypes[cls.doc_type].seals.required)
-        roles, seal_findings = check_seals(found, required_roles=required, expected=expected,
-                                             others=_other_bodies(ctx))
+        roles, seal_findings = check_seals(found, required_roles=required, expected=expected, others=others)
         findings.extend(f.model_copy(update={"severity": campaign.severity_of(f.code)}) for f in seal_findings)
     else:
         # Not a submission (a licence, a notice): no seal is required, but a seal that names the
         # institution or its sponsor still says so.
-        roles = [judge_seal(s, expected, _other_bodies(ctx))[0] for s in found]
+        roles = [judge_seal(s, expected, others)[0] for s in found]
     seals = [
         SealResult(page=s.page_no, bbox=s.bbox, shape=s.shape, text=s.text, text_confidence=s.text_confidence,
                    matches=role, sub_text=s.sub_text, partial=s.partial, color=s.color,  # type: ignore[arg-type]
