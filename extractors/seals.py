@@ -1270,8 +1270,9 @@ def _arc_share(circle: tuple[float, float, float, np.ndarray]) -> float:
 
 def _on_hull(contour: np.ndarray, pts: np.ndarray, tol: float = 1.5) -> np.ndarray:
     """The points of `pts` within `tol` px of the contour's convex hull."""
-    hull = _cv2().convexHull(contour)
-    d = np.array([_cv2().pointPolygonTest(hull, (float(x), float(y)), True) for x, y in pts])
+    cv2 = _cv2()
+    hull = cv2.convexHull(contour)
+    d = np.array([cv2.pointPolygonTest(hull, (float(x), float(y)), True) for x, y in pts])
     return pts[np.abs(d) < tol] if len(pts) else pts
 
 
