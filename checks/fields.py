@@ -93,6 +93,13 @@ def names_institution(value: str, institution: str, others: Sequence[str] = ()) 
     return ratio >= 0.8 or (bool(others) and len(ka) >= 8 and ratio >= LOOSE_NAME_RATIO)
 
 
+def _sure(v: FieldValue, campaign: Campaign) -> bool:
+    """Whether a value is read well enough to compare with another: one a person must confirm
+    first (`low_confidence`) is not checked against the 文号 (a date under a seal, decoded as
+    the likeliest of several, would otherwise claim a mismatch nobody printed)."""
+    return not (v.source == "ocr" and v.confidence < campaign.low_confidence_below)
+
+
 def check_fields(
     doc_type: str,
     fields: dict[str, FieldValue],
@@ -136,7 +143,7 @@ def check_fields(
 
     if rules.check_number_year:
         num, date = fields.get("document_number"), fields.get("issue_date")
-        if num is not None and date is not None:
+        if num is not None and date is not None and _sure(date, campaign):
             m = re.search(r"〔(\d{4})〕", str(num.value))
             if m and str(date.value)[:4] != m.group(1):
                 out.append(_finding(campaign, "invalid_field",

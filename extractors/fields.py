@@ -15,7 +15,7 @@ import datetime as dt
 import math
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from extractors import entities
 from extractors.normalise import (
@@ -511,10 +511,17 @@ def _date_spellings(when: dt.date, chinese: bool) -> list[str]:
     return [f"{y}年{m}月{d}日", f"{y}年{m:02d}月{d:02d}日"]
 
 
-AMBIGUOUS_DATE: tuple[str, Any, float] = ("", None, 0.0)  # two dates explain the line about as well
+class DecodedDate(NamedTuple):
+    """What `decode_date` made of a line: a date and how sure; `decided` False when another
+    date explains the line about as well (二月十八日 / 二十八日) and this one is only the likeliest."""
+
+    text: str
+    when: dt.date
+    confidence: float
+    decided: bool = True
 
 
-def decode_date(row: Row, anchor: int) -> tuple[str, Any, float] | None:
+def decode_date(row: Row, anchor: int) -> DecodedDate | None:
     """The date that best explains a line a seal covers, asked of the recogniser's own output.
 
     Every date of the document's year (and the years either side) is spelt as the line spells
@@ -522,26 +529,25 @@ def decode_date(row: Row, anchor: int) -> tuple[str, Any, float] | None:
     against the line's frame beliefs (CTC forward probability), and the best is taken when it
     costs at most `DATE_MAX_GAP` nats over the free reading and clearly beats every other date.
     The line is cut more than once (tight, and wider for glyphs outside its box): each cut is
-    decoded on its own; a cut that cannot tell two dates apart gives way to one that can, and
-    two cuts that each choose, differently, leave it undecided.
-    None when no date fits; `AMBIGUOUS_DATE` when two fit about equally (二月十八日 / 二十八日).
+    decoded on its own; a cut that cannot tell two dates apart gives way to one that can.
+    When no cut decides, or two cuts decide differently, the likeliest date is returned
+    undecided, never more confident than `REPAIRED_DATE_CONFIDENCE` (a person confirms it).
+    None when no date fits.
     """
     decided: list[tuple[float, str, Any, float]] = []
-    undecided = False
+    guesses: list[tuple[float, str, Any, float]] = []
     for beliefs in row.beliefs:
         got = _decode_cut(beliefs, anchor)
-        if got is None:
-            continue
-        if got[3] < DATE_MIN_SHARE:
-            undecided = True
-        else:
-            decided.append(got)
-    if not decided:
-        return AMBIGUOUS_DATE if undecided else None
-    if len({when for _, _, when, _ in decided}) > 1:
-        return AMBIGUOUS_DATE
-    gap, spelt, when, share = max(decided, key=lambda d: d[3])
-    return spelt, when, round(min(row.confidence, math.exp(-max(0.0, gap) / max(1, len(spelt))), share), 4)
+        if got is not None:
+            (decided if got[3] >= DATE_MIN_SHARE else guesses).append(got)
+    if decided and len({when for _, _, when, _ in decided}) == 1:
+        gap, spelt, when, share = max(decided, key=lambda d: d[3])
+        return DecodedDate(spelt, when, round(min(row.confidence, math.exp(-max(0.0, gap) / max(1, len(spelt))), share), 4))
+    pool = decided or guesses
+    if not pool:
+        return None
+    _, spelt, when, share = max(pool, key=lambda d: d[3])
+    return DecodedDate(spelt, when, round(min(row.confidence, share, REPAIRED_DATE_CONFIDENCE), 4), decided=False)
 
 
 def _decode_cut(beliefs: FrameBeliefs, anchor: int) -> tuple[float, str, Any, float] | None:
@@ -629,13 +635,15 @@ def find_foot_date(rows: list[Row]) -> Hit | None:
             # when it cannot tell two dates apart, what was read is not to be trusted either
             dec = decode_date(row, anchor)
             whole = d is not None and d[2] >= row.confidence  # the first reading needed no repair
-            if dec is AMBIGUOUS_DATE or (dec is not None and d is not None and dec[1] != d[1]
-                                         and whole and abs(d[1].year - anchor) <= 1):
+            if d is not None and dec is not None and (not dec.decided or (
+                    dec.when != d[1] and whole and abs(d[1].year - anchor) <= 1)):
                 # undecided, or decided against a whole, plausible date the first reading gave
                 # (2021年11月16日 read first, 11月6日 on the re-cut): a person looks
-                d = (d[0], d[1], min(d[2], REPAIRED_DATE_CONFIDENCE)) if d is not None else None
+                d = (d[0], d[1], min(d[2], REPAIRED_DATE_CONFIDENCE))
             elif dec is not None:
-                d = dec
+                # decided, or nothing read first: the likeliest date, undecided ones at low
+                # confidence (a date is there; a person confirms which)
+                d = (dec.text, dec.when, dec.confidence)
             elif d is None:  # glyphs lost outright (二四年): the wider re-cut's reading, repaired
                 d = _belief_date(row, anchor)
         if d is None:

@@ -305,21 +305,25 @@ def test_a_date_under_a_seal_is_decoded_from_what_the_recogniser_saw() -> None:
     # 二〇一 and the 一 of 十一 half hidden: read 九年八月十日, but the recogniser saw them faintly
     row = _date_row(_glyphs("二〇一九年八月十一日", {0: 0.45, 1: 0.45, 2: 0.45, 8: 0.45}, width=4))
     assert row.text == "九年八月十日"
-    text, when, conf = decode_date(row, 2019)
-    assert (text, when.isoformat()) == ("二〇一九年八月十一日", "2019-08-11") and 0 < conf < 0.9
+    got = decode_date(row, 2019)
+    assert got is not None and got.decided
+    assert (got.text, got.when.isoformat()) == ("二〇一九年八月十一日", "2019-08-11") and 0 < got.confidence < 0.9
     # digits, read clean
-    text, when, conf = decode_date(_date_row(_glyphs("2024年2月26日")), 2024)
-    assert when.isoformat() == "2024-02-26" and conf > 0.85
+    got = decode_date(_date_row(_glyphs("2024年2月26日")), 2024)
+    assert got is not None and got.when.isoformat() == "2024-02-26" and got.confidence > 0.85
 
 
-def test_a_date_the_recogniser_could_not_tell_is_not_decoded() -> None:
-    from extractors.fields import AMBIGUOUS_DATE, decode_date
+def test_a_date_the_recogniser_could_not_tell_is_only_a_guess() -> None:
+    from extractors.fields import REPAIRED_DATE_CONFIDENCE, decode_date
 
     frames = _glyphs("2024年2月26日")
     frames[1 + 2 * 8] = {"6": 0.5, "8": 0.5}  # 26 or 28: nothing to choose between
-    assert decode_date(_date_row(frames), 2024) is AMBIGUOUS_DATE
+    got = decode_date(_date_row(frames), 2024)
+    assert got is not None and not got.decided and got.when.isoformat() in ("2024-02-26", "2024-02-28")
+    assert got.confidence <= REPAIRED_DATE_CONFIDENCE
     # the 一 of 十一 seen only faintly (0.45 over 2 frames): 十日 and 十一日 too close to call
-    assert decode_date(_date_row(_glyphs("二〇一九年八月十一日", {8: 0.45})), 2019) is AMBIGUOUS_DATE
+    got = decode_date(_date_row(_glyphs("二〇一九年八月十一日", {8: 0.45})), 2019)
+    assert got is not None and not got.decided and got.confidence <= REPAIRED_DATE_CONFIDENCE
     assert decode_date(_date_row(_glyphs("2024年2月26日")), 2010) is None  # not a year the document gives
 
 
@@ -339,19 +343,42 @@ def test_a_foot_date_the_recogniser_cannot_confirm_is_left_for_a_person(rules) -
     assert clean["report_date"].confidence > 0.9
 
 
+def test_a_foot_date_only_partly_read_gives_its_likeliest_date_for_a_person_to_confirm(rules) -> None:
+    """The first pass read 2024年2月日 (the seal hid the day); the recogniser saw 26 or 28.
+    The date is there: the likeliest is given at low confidence, not reported missing."""
+    from extractors.fields import REPAIRED_DATE_CONFIDENCE
+    from tests.unit.test_lexicon import beliefs
+
+    frames = _glyphs("2024年2月26日")
+    frames[1 + 2 * 8] = {"6": 0.5, "8": 0.5}
+    page = ocr_page(REPORT)
+    page = page.model_copy(update={"lines": tuple(
+        ln.model_copy(update={"text": "2024年2月日", "beliefs": (beliefs(frames, k=6),)}) if ln.text == "2024年2月26日" else ln
+        for ln in page.lines)})
+    got = extract_fields([page], rules.doctypes["self_inspection_report"])
+    assert got["report_date"].value in ("2024-02-26", "2024-02-28")
+    assert got["report_date"].confidence <= REPAIRED_DATE_CONFIDENCE
+
+
 def test_each_cut_of_a_date_line_is_decoded_on_its_own() -> None:
     """The wide cut cannot tell 十一月 from 一月; the tight cut can: the tight cut decides.
     Two cuts that each decide, differently, decide nothing."""
-    from extractors.fields import AMBIGUOUS_DATE, Row, decode_date
+    from extractors.fields import Row, decode_date
 
     wide = _date_row(_glyphs("二〇二一年十一月三日", {5: 0.45})).beliefs[0]
     tight = _date_row(_glyphs("二〇二一年十一月三日")).beliefs[0]
     other = _date_row(_glyphs("二〇二一年十一月八日")).beliefs[0]
     row = _date_row(_glyphs("二〇二一年十一月三日"))
-    assert decode_date(Row(**{**row.__dict__, "beliefs": (wide,)}), 2021) is AMBIGUOUS_DATE
-    text, when, _ = decode_date(Row(**{**row.__dict__, "beliefs": (wide, tight)}), 2021)
-    assert when.isoformat() == "2021-11-03"
-    assert decode_date(Row(**{**row.__dict__, "beliefs": (tight, other)}), 2021) is AMBIGUOUS_DATE
+
+    def decode(*cuts):  # noqa: ANN002, ANN202
+        got = decode_date(Row(**{**row.__dict__, "beliefs": cuts}), 2021)
+        assert got is not None
+        return got
+
+    assert not decode(wide).decided
+    both = decode(wide, tight)
+    assert both.decided and both.when.isoformat() == "2021-11-03"
+    assert not decode(tight, other).decided
 
 
 def test_a_page_number_under_the_last_line_is_not_part_of_its_value(rules) -> None:
