@@ -222,6 +222,16 @@ def _colon_label_at(value: str, label: str, *, after_separator: bool = False) ->
     return gm.start() if gm else -1
 
 
+def _until_next_label(value: str, lab: str, all_labels: list[str], *, from_start: bool = True) -> str:
+    """`value` up to another pair's label and colon (紫金西街111号：建筑面积：…, ； read as ：);
+    without `from_start`, a label at the very start does not count."""
+    for other in all_labels:
+        at = _colon_label_at(value, other, after_separator=True)
+        if other != lab and at >= (0 if from_start else 1):
+            value = value[:at].strip(" \t，,")
+    return value
+
+
 def find_labelled(rows: list[Row], labels: list[str], all_labels: list[str]) -> Hit | None:
     """The value printed after one of `labels`, on the same row or the next one; a value that
     runs to the end of a full-width line continues on the next line (工程地址：…长征 / 西街385号；)."""
@@ -254,16 +264,12 @@ def find_labelled(rows: list[Row], labels: list[str], all_labels: list[str]) -> 
                 if not ended and i + 1 < len(rows) and _wraps_into(row, rows[i + 1], right_edge, all_labels):
                     more = _STOP.split(rows[i + 1].text, maxsplit=1)[0].strip()
                     more = re.split(r"[）)]", more, maxsplit=1)[0] if re.search(r"[（(][^）)]*$", row.text[: m.start()]) else more
-                    value += more
+                    value += _until_next_label(more, lab, all_labels)
                 return Hit(value, row, _row_conf(row, m.start(), m.end() + len(value)))
             if (i + 1 < len(rows) and rows[i + 1].page == row.page and not _starts_with_label(rows[i + 1].text, all_labels)
                     and not _PAGE_NO.match(nfkc(rows[i + 1].text))):
                 nxt = rows[i + 1]
-                value = _STOP.split(nxt.text)[0].split("\t")[0].strip()
-                for other in all_labels:  # 紫金西街111号：建筑面积：… (； read as ：)
-                    at = _colon_label_at(value, other, after_separator=True)
-                    if other != lab and at > 0:
-                        value = value[:at].strip(" \t，,")
+                value = _until_next_label(_STOP.split(nxt.text)[0].split("\t")[0].strip(), lab, all_labels, from_start=False)
                 return Hit(value, nxt, nxt.confidence)
     return None
 

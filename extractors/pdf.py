@@ -72,7 +72,8 @@ def read_pdf(path: Path, *, options: ReadOptions) -> LoadedDocument:
     Returns:
         A `LoadedDocument`; every page has `image` (RGB, `pdf_render_dpi`) and `dpi`; `text`
         is set when the page has at least `min_text_layer_chars` real (CJK/alphanumeric)
-        characters, else None (the page will be OCR'd). `notes` say what was skipped and why.
+        characters, or fewer but some while another page has that many and this one is no
+        scanned picture; else None (the page will be OCR'd). `notes` say what was skipped and why.
 
     Raises:
         InputError: encrypted (password needed), damaged, no pages.
@@ -506,6 +507,10 @@ def _read_text_layers(
     path: Path, geometry: list[_PageGeometry], scan: StreamScan, options: ReadOptions, notes: list[str]
 ) -> list[PageText | None]:
     texts: list[PageText | None] = [None] * len(geometry)
+    # Pages with only a few chars (a last page holding just the date under the seal): their
+    # text layer is used when another page shows the document is born digital, and the page
+    # is no picture (a scan with a page number added in text is OCR'd).
+    short: dict[int, PageText] = {}
     try:
         import pdfplumber
 
@@ -526,7 +531,13 @@ def _read_text_layers(
                             f"max_text_layer_content_bytes; text layer skipped, page will be OCR'd"
                         )
                         continue
-                    texts[index] = _page_text(page, index, geometry[index], options)
+                    found = _page_text(page, index, geometry[index], options)
+                    if found is not None:
+                        text, real = found
+                        if real >= options.min_text_layer_chars:
+                            texts[index] = text
+                        elif real and not _mostly_picture(page):
+                            short[index] = text
                 except (IntakeError, MemoryError):
                     raise
                 except Exception as e:  # one damaged page: OCR it, keep the others' text layers
@@ -546,7 +557,21 @@ def _read_text_layers(
         log.debug("text layer of %s unreadable: %r", path.name, e)
         notes.append(f"text layer unreadable ({_reason(e)}); pages will be OCR'd")
         return [None] * len(geometry)
+    if any(t is not None for t in texts):
+        for index, text in short.items():
+            texts[index] = text
     return texts
+
+
+def _mostly_picture(page: Any) -> bool:
+    """True when one image covers half the page or more (a scanned page)."""
+    area = max(1.0, float(page.width) * float(page.height))
+    for im in page.images:
+        w = max(0.0, min(float(im["x1"]), float(page.width)) - max(0.0, float(im["x0"])))
+        h = max(0.0, min(float(im["bottom"]), float(page.height)) - max(0.0, float(im["top"])))
+        if w * h >= 0.5 * area:
+            return True
+    return False
 
 
 def _content_bytes(page_obj: Any, scan: StreamScan) -> int:
@@ -591,7 +616,8 @@ def _content_bytes(page_obj: Any, scan: StreamScan) -> int:
     return total
 
 
-def _page_text(page: Any, index: int, geo: _PageGeometry, options: ReadOptions) -> PageText | None:
+def _page_text(page: Any, index: int, geo: _PageGeometry, options: ReadOptions) -> tuple[PageText, int] | None:
+    """The page's text layer and how many real (CJK/alphanumeric) chars it holds; None when none."""
     mapper = _PixelMapper(page, geo, render_scale(options.pdf_render_dpi))
     chars = []
     for char in page.chars:
@@ -603,7 +629,7 @@ def _page_text(page: Any, index: int, geo: _PageGeometry, options: ReadOptions) 
             continue
         chars.append(_Char(text, *box, direction=mapper.direction(char)))
     real = sum(ch.isalnum() for c in chars for ch in c.text)
-    if real < options.min_text_layer_chars:
+    if not real:
         return None
     lines = [
         TextLine(text=text, bbox=list(bbox), confidence=1.0)
@@ -616,7 +642,7 @@ def _page_text(page: Any, index: int, geo: _PageGeometry, options: ReadOptions) 
         dpi=options.pdf_render_dpi,
         origin="text_layer",
         lines=tuple(lines),
-    )
+    ), real
 
 
 class _PixelMapper:

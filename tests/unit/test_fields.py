@@ -381,6 +381,16 @@ def test_each_cut_of_a_date_line_is_decoded_on_its_own() -> None:
     assert not decode(tight, other).decided
 
 
+def test_a_wrapped_address_stops_at_the_next_label_even_after_a_misread_separator(rules) -> None:
+    """The address wraps to the next line, where ； was read as ： before 建筑面积."""
+    page = ocr_page([["你单位申请的吕梁市技工学校学生公寓楼项目（建设地址：吕梁市离石区北川河西路"],
+                     ["1号：建筑面积：6101.00平方米；建筑层数：地上3层；使用性质：教学）进行了"],
+                     ["消防验收。经现场评定，该工程消防验收合格。"]])
+    got = extract_fields([page], rules.doctypes["fire_acceptance_certificate"])
+    assert got["project_address"].value == "吕梁市离石区北川河西路1号"
+    assert got["building_area_m2"].value == 6101.0
+
+
 def test_a_page_number_under_the_last_line_is_not_part_of_its_value(rules) -> None:
     from records.models import PageText, TextLine
 

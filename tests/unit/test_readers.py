@@ -256,8 +256,35 @@ def test_page_with_too_few_chars_is_image_only(tmp_path: Path) -> None:
     # page 2: 24 real chars (the colons do not count), over min_text_layer_chars=20
     data = fm.text_pdf([[fm.TextRun("第1页", 72, 60, 10)], [fm.TextRun("验收结论：合格" * 4, 72, 700)]])
     doc = _load(tmp_path / "few.pdf", data, options=LOW_DPI)
-    assert doc.pages[0].text is None and doc.pages[0].image is not None
     assert doc.pages[1].text is not None
+    # page 1 has a few chars and no picture: in a born-digital document its text layer counts
+    assert doc.pages[0].text is not None and doc.pages[0].text.lines[0].text == "第1页"
+    # alone, a few chars are no text layer: the page is OCR'd
+    doc = _load(tmp_path / "alone.pdf", fm.text_pdf([[fm.TextRun("第1页", 72, 60, 10)]]), options=LOW_DPI)
+    assert doc.pages[0].text is None and doc.pages[0].image is not None
+
+
+def test_last_page_holding_only_the_date_keeps_its_text_layer(tmp_path: Path) -> None:
+    """A born-digital report whose last page is just the date (under the seal's picture)."""
+    body = [fm.TextRun("特此报告。" * 3, 72, 700), fm.TextRun("临汾市职业技能鉴定站", 300, 660)]
+    data = fm.text_pdf([body, [fm.TextRun("2024年2月13日", 300, 760)]])
+    doc = _load(tmp_path / "date.pdf", data, options=LOW_DPI)
+    assert [ln.text for ln in _text(doc.pages[1]).lines] == ["2024年2月13日"]
+
+
+def test_a_page_mostly_one_picture_is_a_scan() -> None:
+    from types import SimpleNamespace
+
+    from extractors.pdf import _mostly_picture
+
+    def page(*images: tuple[float, float, float, float]) -> SimpleNamespace:
+        return SimpleNamespace(width=595, height=842, images=[
+            {"x0": a, "top": b, "x1": c, "bottom": d} for a, b, c, d in images])
+
+    assert _mostly_picture(page((0, 0, 595, 842)))  # a scanned page
+    assert _mostly_picture(page((-20, -20, 600, 500)))  # bleeding off the page, over half of it
+    assert not _mostly_picture(page((300, 600, 420, 720)))  # a seal's picture
+    assert not _mostly_picture(page())
 
 
 def test_owner_password_pdf_is_read_with_a_note(tmp_path: Path) -> None:
