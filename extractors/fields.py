@@ -24,12 +24,13 @@ from extractors.normalise import (
     edit_distances,
     find_document_number,
     fold_variants,
+    nearest_known,
     nfkc,
     normalise_conclusion,
     normalise_org,
 )
 from records.models import AREA_CODES, FieldValue, FrameBeliefs, PageText, TextOrigin
-from records.rules import DocTypeRules, FieldRule
+from records.rules import DocTypeRules, FieldRule, Places
 
 # (二) with its closing bracket misread by OCR (（二」, （三消防…) still opens a heading, and so does
 # an enumerator whose thin numeral OCR lost (（）办学条件…, 、校园安全方面): body text never starts so.
@@ -895,8 +896,11 @@ def _best_reading(hits: list[Hit | None]) -> Hit | None:
     return best
 
 
-def extract_fields(pages: list[PageText] | tuple[PageText, ...], rules: DocTypeRules) -> dict[str, FieldValue]:
-    """Every field of `rules` that can be read from `pages`, normalised to the contract's forms."""
+def extract_fields(
+    pages: list[PageText] | tuple[PageText, ...], rules: DocTypeRules, *, places: Places | None = None
+) -> dict[str, FieldValue]:
+    """Every field of `rules` that can be read from `pages`, normalised to the contract's forms.
+    A field with `known_names` takes the known name its reading is a slip of (spelt over `places`)."""
     rows = build_rows(pages)
     labels = _all_labels(rules)
     out: dict[str, FieldValue] = {}
@@ -963,7 +967,10 @@ def extract_fields(pages: list[PageText] | tuple[PageText, ...], rules: DocTypeR
             hit = _best_reading([positional[f]() for f in rule.fallback])
         if hit is None:
             continue
-        put(key, hit.value if hit.value is not None else norm(hit.text), hit)
+        value = hit.value if hit.value is not None else norm(hit.text)
+        if rule.known_names and places is not None and isinstance(value, str):
+            value = nearest_known(value, places.names(tuple(rule.known_names)))
+        put(key, value, hit)
     if "acceptance_conclusion" in out and out["acceptance_conclusion"].value not in ("合格", "不合格"):
         v = normalise_conclusion(str(out["acceptance_conclusion"].value))
         if v:

@@ -209,6 +209,25 @@ NORMALISERS = {
 }
 
 
+def nearest_known(value: str, names: Sequence[str]) -> str:
+    """`value`, or the one name of `names` it is an OCR slip of.
+
+    Taken when it is at most one edit per five glyphs away (大同市住房和城建设局 for
+    大同市住房和城乡建设局) and strictly nearer than any other name: a reading halfway between
+    two bodies (阳泉市城区 / 晋城市城区) stays as it was read.
+    """
+    if not value or not names or value in names:
+        return value
+    dist = edit_distances(value, names)
+    order = dist.argsort(kind="stable")
+    best = int(dist[order[0]])
+    runner_up = int(dist[order[1]]) if len(names) > 1 else best + 1
+    name = names[int(order[0])]
+    if best <= max(1, round(len(name) / 5)) and runner_up > best:
+        return name
+    return value
+
+
 def edit_distances(a: str, others: Sequence[str]) -> Any:
     """Edit distances (insert, delete, substitute) from `a` to each of `others`, all at once
     (a numpy array): the dynamic programme runs over every candidate side by side."""

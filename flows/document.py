@@ -206,7 +206,7 @@ def analyse(
                               pipeline_version=PIPELINE_VERSION)
     text = "\n".join(p.text for p in outcome.pages)
     cls = classify_document(text, rules.doctypes)
-    fields = extract_fields(outcome.pages, rules.doctypes[cls.doc_type]) if cls.doc_type in rules.doctypes else {}
+    fields = extract_fields(outcome.pages, rules.doctypes[cls.doc_type], places=rules.places) if cls.doc_type in rules.doctypes else {}
     if cls.doc_type == "unknown":
         what = "空白页或无可识别文字" if not text.strip() else "不是消防验收合格证明或自查报告"
         findings.append(Finding(code="unknown_doc_type", severity=campaign.severity_of("unknown_doc_type"),

@@ -2,7 +2,9 @@
 
 `rules/doctypes/<doc_type>.yml` says how to recognise a document type and read its fields;
 `rules/campaigns/<campaign>.yml` says what a campaign demands (deadlines, required fields and
-seals, severities). Both are validated here at load time; a malformed file raises `RuleError`.
+seals, severities) and which `rules/places/<name>.yml` (a province's cities and counties) the
+names of bodies are spelt over. All are validated here at load time; a malformed file raises
+`RuleError`.
 """
 
 from __future__ import annotations
@@ -56,11 +58,45 @@ class FieldRule(_Rule):
         default_factory=list)
     normaliser: Literal["text", "org", "person", "date", "area_m2", "conclusion", "phone", "count"] = "text"
     required: bool = False
+    # The names this field may hold, spelt over the campaign's places ({province}, {city},
+    # {county}: rules/places/*.yml): a reading one or two OCR slips from exactly one of them is
+    # taken as that one.
+    known_names: list[str] = Field(default_factory=list)
 
     @field_validator("patterns", "all_done_patterns")
     @classmethod
     def _patterns_compile(cls, v: list[str]) -> list[str]:
         return [_compiles(p) for p in v]
+
+    @field_validator("known_names")
+    @classmethod
+    def _placeholders(cls, v: list[str]) -> list[str]:
+        for form in v:
+            bad = set(re.findall(r"\{(\w*)\}", form)) - set(PLACE_SLOTS)
+            if bad:
+                raise ValueError(f"unknown placeholders {sorted(bad)} in {form!r}; known: {PLACE_SLOTS}")
+        return v
+
+
+PLACE_SLOTS = ("province", "city", "county")
+
+
+class Places(_Rule):
+    """A province's cities and their county-level divisions (rules/places/<name>.yml)."""
+
+    province: str
+    cities: dict[str, list[str]]
+
+    def names(self, forms: tuple[str, ...]) -> tuple[str, ...]:
+        """Every name the `forms` spell over these places, each once, in order."""
+        out: list[str] = []
+        for form in forms:
+            for city, counties in self.cities.items():
+                for county in counties if "{county}" in form else [""]:
+                    out.append(form.format(province=self.province, city=city, county=county))
+                if "{city}" not in form and "{county}" not in form:
+                    break
+        return tuple(dict.fromkeys(out))
 
 
 class SealRule(_Rule):
@@ -117,6 +153,8 @@ class Campaign(_Rule):
     required_doc_types: dict[str, list[str]] = Field(default_factory=dict)
     severity: dict[str, Literal["error", "warning", "info"]]
     low_confidence_below: float = Field(default=0.6, ge=0, le=1)
+    # rules/places/<places>.yml: the places that `known_names` forms are spelt over.
+    places: str | None = None
 
     @field_validator("severity")
     @classmethod
@@ -149,6 +187,7 @@ class Campaign(_Rule):
 class RuleSet(_Rule):
     doctypes: dict[str, DocTypeRules]
     campaign: Campaign
+    places: Places | None = None
 
 
 def _load_yaml(path: Path) -> object:
@@ -199,7 +238,19 @@ def load_rules(rules_dir: Path, campaign: str | Path) -> RuleSet:
             unknown = [f for f in ct.required_fields if f not in doctypes[t].fields]
             if unknown:
                 raise RuleError(f"{cpath}: {t} requires fields {unknown} that rules/doctypes/{t}.yml does not define")
-    return RuleSet(doctypes=doctypes, campaign=camp)
+    places = None
+    if camp.places:
+        ppath = rules_dir / "places" / f"{camp.places}.yml"
+        if not ppath.is_file():
+            raise RuleError(f"{cpath}: places file {ppath} not found")
+        try:
+            places = Places.model_validate(_load_yaml(ppath))
+        except ValidationError as e:
+            raise RuleError(f"{ppath}: {e}") from e
+    for t, r in doctypes.items():
+        if places is None and any(f.known_names for f in r.fields.values()):
+            raise RuleError(f"rules/doctypes/{t}.yml spells known_names over places, but {cpath} names no places file")
+    return RuleSet(doctypes=doctypes, campaign=camp, places=places)
 
 
 def default_rules_dir() -> Path:

@@ -488,3 +488,12 @@ def test_a_value_on_the_next_line_stops_at_another_fields_label(rules) -> None:
     page = PageText(page_no=1, width=1654, height=2339, dpi=200, origin="ocr", lines=lines)
     got = values(extract_fields([page], rules.doctypes["fire_acceptance_certificate"]))
     assert got["project_address"] == "长治市潞州区紫金西街144号"
+
+
+def test_an_issuing_authority_misread_takes_its_known_name(rules) -> None:
+    """The foot's signing body read with a glyph lost (乡) is the 大同 bureau the places spell."""
+    page = ocr_page([[r[0].replace("阳泉市住房和城乡建设局", "大同市住房和城建设局")] for r in LETTER_CERT])
+    got = extract_fields([page], rules.doctypes["fire_acceptance_certificate"], places=rules.places)
+    assert got["issuing_authority"].value == "大同市住房和城乡建设局"
+    raw = extract_fields([page], rules.doctypes["fire_acceptance_certificate"])
+    assert raw["issuing_authority"].value == "大同市住房和城建设局"

@@ -95,3 +95,18 @@ def test_edit_distances_to_many_at_once() -> None:
     assert got == [2, 2, 11, 8, 0]
     assert list(edit_distances("", ["ab", ""])) == [2, 0]
     assert len(edit_distances("ab", [])) == 0
+
+
+def test_a_reading_takes_the_known_name_it_is_a_slip_of() -> None:
+    from extractors.normalise import nearest_known
+
+    names = ["大同市住房和城乡建设局", "阳泉市城区住房和城乡建设局", "晋城市城区住房和城乡建设局",
+             "山西省大同市公安消防支队", "山西省太原市公安消防支队"]
+    assert nearest_known("大同市住房和城建设局", names) == "大同市住房和城乡建设局"  # a glyph lost
+    assert nearest_known("山西省大市公安消岳支队", names) == "山西省大同市公安消防支队"  # two slips in 12
+    assert nearest_known("大同市住房和城乡建设局", names) == "大同市住房和城乡建设局"
+    # halfway between two bodies: left as read
+    assert nearest_known("阳城市城区住房和城乡建设局", names) == "阳城市城区住房和城乡建设局"
+    # too far from any: a body the list does not know
+    assert nearest_known("山西省应急管理厅", names) == "山西省应急管理厅"
+    assert nearest_known("大同市住房和城建设局", []) == "大同市住房和城建设局"

@@ -55,3 +55,50 @@ def test_unknown_finding_code_in_campaign_is_rejected(tmp_path: Path) -> None:
     p.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     with pytest.raises(RuleError, match="unknown finding codes"):
         load_campaign(p)
+
+
+@pytest.mark.parametrize("path", sorted((RULES / "places").glob("*.yml")), ids=lambda p: p.name)
+def test_places_file_is_valid(path: Path) -> None:
+    from records.rules import Places
+
+    places = Places.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    assert places.province and places.cities
+    for city, counties in places.cities.items():
+        assert city.endswith(("市", "州", "盟", "地区")), city
+        assert counties and len(counties) == len(set(counties)), city
+
+
+def test_known_names_are_spelt_over_the_campaigns_places() -> None:
+    rules = load_rules(RULES, "shanxi-2024")
+    assert rules.places is not None
+    forms = tuple(rules.doctypes["fire_acceptance_certificate"].fields["issuing_authority"].known_names)
+    names = rules.places.names(forms)
+    assert len(names) == len(set(names))
+    for name in ("阳泉市住房和城乡建设局", "山西省大同市公安消防支队", "吕梁市孝义市住房和城乡建设局",
+                 "孝义市住房和城乡建设局", "晋中市公安消防支队"):
+        assert name in names
+
+
+def test_unknown_place_slot_is_rejected(tmp_path: Path) -> None:
+    data = yaml.safe_load((RULES / "doctypes" / "fire_acceptance_certificate.yml").read_text(encoding="utf-8"))
+    data["fields"]["issuing_authority"]["known_names"] = ["{town}住房和城乡建设局"]
+    p = tmp_path / "fire_acceptance_certificate.yml"
+    p.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(RuleError, match="unknown placeholders"):
+        load_doctype(p)
+
+
+def test_known_names_need_a_places_file(tmp_path: Path) -> None:
+    import shutil
+
+    shutil.copytree(RULES, tmp_path / "rules")
+    camp = tmp_path / "rules" / "campaigns" / "shanxi-2024.yml"
+    data = yaml.safe_load(camp.read_text(encoding="utf-8"))
+    data["places"] = "atlantis"
+    camp.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(RuleError, match="places file"):
+        load_rules(tmp_path / "rules", "shanxi-2024")
+    del data["places"]
+    camp.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(RuleError, match="names no places file"):
+        load_rules(tmp_path / "rules", "shanxi-2024")
