@@ -181,6 +181,42 @@ def _rotate_points_back(pts: np.ndarray, k: int, w: int, h: int) -> np.ndarray:
     return np.stack([y, h - 1 - x], axis=1)  # k == 3
 
 
+QUARTER_TURNS = {0: 0, 90: 1, 180: 2, 270: 3}  # PageText.rotation -> np.rot90 k that sets it upright
+
+
+def _turn_box(bbox: list[float], k: int, w: int, h: int, *, back: bool) -> list[float]:
+    """A box of the w x h image in the frame of np.rot90(image, k) (or, `back`, the reverse)."""
+    x0, y0, x1, y1 = bbox
+    pts = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=float)
+    if back:
+        out = _rotate_points_back(pts, k, w, h)
+    else:
+        tw, th = (h, w) if k % 2 else (w, h)  # the turned image's size
+        out = _rotate_points_back(pts, (4 - k) % 4, tw, th)
+    return [float(out[:, 0].min()), float(out[:, 1].min()), float(out[:, 0].max()), float(out[:, 1].max())]
+
+
+def upright_page(page: PageText, k: int) -> PageText:
+    """`page` (read turned by np.rot90 k) with its boxes in the upright image's frame, rotation 0."""
+    w, h = page.width, page.height
+    lines = tuple(ln.model_copy(update={"bbox": _turn_box(ln.bbox, k, w, h, back=False)}) if ln.bbox is not None else ln
+                  for ln in page.lines)
+    tw, th = (h, w) if k % 2 else (w, h)
+    return page.model_copy(update={"lines": lines, "width": tw, "height": th, "rotation": 0})
+
+
+def page_from_upright(page: PageText, k: int, like: PageText) -> PageText:
+    """The reverse of `upright_page`: boxes back in the input image's frame, `like`'s size and rotation."""
+    lines = tuple(ln.model_copy(update={"bbox": turn_box_back(ln.bbox, k, like.width, like.height)}) if ln.bbox is not None else ln
+                  for ln in page.lines)
+    return page.model_copy(update={"lines": lines, "width": like.width, "height": like.height, "rotation": like.rotation})
+
+
+def turn_box_back(bbox: list[float], k: int, w: int, h: int) -> list[float]:
+    """A box of np.rot90(image, k) in the frame of the w x h image it was turned from."""
+    return _turn_box(bbox, k, w, h, back=True)
+
+
 class PaddleOcrEngine:
     """PaddleOCR text detection + recognition, loaded lazily once per process.
 

@@ -23,7 +23,7 @@ from checks.seals import check_seals, judge_seal
 from classifiers.doc_type import classify_document
 from extractors.fields import extract_fields
 from extractors.load import ReadOptions, load_document
-from extractors.ocr import OcrOptions, PaddleOcrEngine
+from extractors.ocr import QUARTER_TURNS, OcrOptions, PaddleOcrEngine, page_from_upright, turn_box_back, upright_page
 from extractors.seals import SealCrop, SealOptions, SealReader
 from records.errors import InputError, IntakeError, LimitExceeded
 from records.models import (
@@ -153,13 +153,19 @@ class DocumentPipeline:
             else:
                 text = PageText(page_no=lp.page_no, width=lp.width, height=lp.height, dpi=lp.dpi, origin="ocr")
             if lp.image is not None:
-                found = self.seal_reader.find_seals(lp.image, page_no=lp.page_no, dpi=lp.dpi)
+                # A page read turned (a scan fed sideways, a phone photo) has its seals and the
+                # text under them handled upright, as on any other page; boxes go back after.
+                k = QUARTER_TURNS.get(rotation, 0)
+                image, read = (np.ascontiguousarray(np.rot90(lp.image, k)), upright_page(text, k)) if k else (lp.image, text)
+                found = self.seal_reader.find_seals(image, page_no=lp.page_no, dpi=lp.dpi)
                 for sc in found:
-                    seals.append(sc.finding)
+                    bbox = turn_box_back(sc.finding.bbox, k, lp.image.shape[1], lp.image.shape[0]) if k else sc.finding.bbox
+                    seals.append(sc.finding.model_copy(update={"bbox": bbox}))
                     crops.append(_evidence(sc))
-                if text.origin == "ocr":
-                    text = self.ocr.reread_under_seals(lp.image, text, [sc.finding for sc in found])
-                    text = self.ocr.keep_beliefs_under_seals(lp.image, text, [sc.finding.bbox for sc in found])
+                if read.origin == "ocr":
+                    read = self.ocr.reread_under_seals(image, read, [sc.finding for sc in found])
+                    read = self.ocr.keep_beliefs_under_seals(image, read, [sc.finding.bbox for sc in found])
+                text = page_from_upright(read, k, text) if k else read
             pages.append(text)
             infos.append(PageInfo(page=lp.page_no, width=lp.width, height=lp.height, dpi=lp.dpi, rotation=rotation, origin=text.origin))
             for pic in lp.pictures:

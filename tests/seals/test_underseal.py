@@ -52,3 +52,29 @@ def test_date_under_grey_seal_is_read_again(ocr_engine, seed: int) -> None:  # t
     assert BODY in again.text.split("\n")
     # The seal's own ring text is no body line.
     assert "网区弘毅职" not in again.text.split("\n")
+
+
+def test_a_page_scanned_turned_gets_its_seal_and_the_date_under_it_read_upright(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The same page fed to the scanner sideways: the seal is found, and the date under it read
+    again, on the page set upright; every box comes back in the file's own frame."""
+    from flows.document import DocumentPipeline
+    from flows.settings import Settings
+    from records.rules import default_rules_dir, load_rules
+
+    image, box = _page(2, strength=0.95)
+    turned = np.ascontiguousarray(np.rot90(image, 1))  # counter-clockwise: the page lies on its side
+    path = tmp_path / "turned.png"
+    Image.fromarray(turned).save(path)
+    settings = Settings()
+    pipe = DocumentPipeline(settings.pipeline_options(), load_rules(default_rules_dir(), settings.campaign))
+    out = pipe.read_document(path, declared_name=path.name)
+    (page,) = out.pages
+    assert page.rotation == 270 and (page.width, page.height) == (turned.shape[1], turned.shape[0])
+    assert _has_date(page.text), page.text
+    (seal,) = [s for s in out.seals if s.color == "grey"]
+    # the seal's box in the turned file: the upright box turned the same way
+    want = [box[1], image.shape[1] - 1 - box[2], box[3], image.shape[1] - 1 - box[0]]
+    assert seal.bbox == pytest.approx(want, abs=25), (seal.bbox, want)
+    date_line = next(ln for ln in page.lines if _has_date(ln.text))
+    x0, y0, x1, y1 = date_line.bbox  # type: ignore[misc]
+    assert y1 - y0 > x1 - x0  # in the file's frame the date runs down the page
