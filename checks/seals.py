@@ -417,12 +417,18 @@ def _names_other(
 
 
 def _partial_names(seal: SealFinding, name: str) -> bool:
-    """A cut seal whose visible text is a clear piece of `name` (the rest is off the page)."""
-    t, n = canonical_org(seal.text or ""), canonical_org(name)
-    if len(t) < 3 or not n:
-        return False
-    d, i, j = _best_substring(n, t)  # the visible text inside the name
-    return d <= max(0, len(t) // 6) and len(t) >= 0.3 * len(n)
+    """A cut seal whose visible text is a clear piece of `name` (the rest is off the page).
+
+    Compared as printed and in canonical form: a piece of a long name (阳泉市人力资源和) has
+    no short form, while its name has one (阳泉人社局)."""
+    for form in (normalize_org, canonical_org):
+        t, n = form(seal.text or ""), form(name)
+        if len(t) < 3 or not n:
+            continue
+        d, i, j = _best_substring(n, t)  # the visible text inside the name
+        if d <= max(0, len(t) // 6) and len(t) >= 0.3 * len(n):
+            return True
+    return False
 
 
 def _looks_like_authority(seal: SealFinding) -> bool:

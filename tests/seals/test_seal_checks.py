@@ -271,6 +271,17 @@ def test_partial_seal_with_half_the_name_is_a_partial_warning() -> None:
     assert [(f.code, f.severity, f.page) for f in findings] == [("seal_partial", "warning", 3)]
 
 
+def test_partial_seal_with_the_start_of_a_name_that_has_a_short_form() -> None:
+    """阳泉市人力资源和 (the rest off the page) is a piece of 阳泉市人力资源和社会保障局, whose
+    canonical form is the short 阳泉人社局: the piece is compared as printed too."""
+    expected = {"institution_name": "阳泉市职业技能鉴定中心", "sponsor": "阳泉市人力资源和社会保障局"}
+    roles, findings = check_seals(
+        [seal("阳泉市人力资源和", partial=True, page=1)], required_roles=["sponsor"], expected=expected
+    )
+    assert roles == ["sponsor"]
+    assert [(f.code, f.severity) for f in findings] == [("seal_partial", "warning")]
+
+
 def test_unreadable_partial_seal_is_a_partial_warning() -> None:
     roles, findings = check_seals(
         [seal(None, partial=True)], required_roles=["institution_name"], expected=EXPECTED
