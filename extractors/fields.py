@@ -85,9 +85,13 @@ def _upright(b: list[float], rotation: int, w: int, h: int) -> tuple[float, floa
 
 
 def build_rows(pages: list[PageText] | tuple[PageText, ...]) -> list[Row]:
-    """Rows in reading order over all pages (see module doc)."""
+    """Rows in reading order over all pages (see module doc). What OCR read in traditional or
+    Japanese forms (高級 for 高级) is read in the simplified ones printed; a text layer is as is."""
     rows: list[Row] = []
     for page in pages:
+        if page.origin == "ocr":
+            page = page.model_copy(update={"lines": tuple(
+                ln.model_copy(update={"text": fold_variants(ln.text)}) for ln in page.lines)})
         if not any(line.bbox for line in page.lines):  # DOCX: text without geometry
             rows += [Row(page.page_no, line.text, None, line.confidence, page.origin, len(rows) + k)
                      for k, line in enumerate(ln for ln in page.lines if ln.text.strip())]

@@ -48,6 +48,7 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
+from extractors.normalise import fold_variants
 from records.errors import DependencyError, EngineError
 from records.models import FrameBeliefs, SealFinding
 
@@ -1537,29 +1538,9 @@ def _ring_strips(up: np.ndarray, ug: _Geom) -> list[np.ndarray]:
     return out
 
 
-# Official seals in the mainland are cut in simplified characters, but the recogniser now and
-# then answers in traditional ones (學 for 学): map the common ones back for round and oval seals.
-_T2S = str.maketrans(
-    "學會廳區縣資設規劃場監農貿務發專環護勞動財產業運輸經濟開黨辦長書訓練鑑鑒質檢驗證號陽華國團電鄉鎮醫衛職術園員機關廣東與達"
-    "隊組紀審廠礦鐵鋼館圖藝體協聯總營銷貨價稅銀險築計諮詢顧問權處應災減輕師範測繪氣統豐飛龍鳳興順寶廈門蘇漢湯濱灣陝遼寧嶺貴雲"
-    "滬晉魯贛閩粵瓊蘭臺陰澤絳鄭盧馮陳劉張楊黃趙吳孫鄧蕭謝韓賈葉閻錢羅呂蔣閆鍾譚鄒陸萬喬賀賴龔剛強軍麗靜偉豔傑濤紅鵬曉棟凱線網"
-    "絡終結紡織維綠藍點熱燒爐燈車輛軌輪轉軟擔據擬擴採掛撥擇變項須頁題類顯願領導對將尋層屬歲歷曆滿漁溝濕潔濾煙愛態戰擊數齊齡鹽"
-    "麥齒龜庫廢廟徑從復後徵憲懷戲戶損搶擁攝敵斷時暫殺滅無爭現畫當疊盡確禮稱積窮竊競筆節簡糧約級紙細絕給綜緊編縮績續罰義習聖聞"
-    "聲聽肅腦舉舊艦蟲補製複覺觀視親討記許論評試詩話認語說調請諸謀講識議讀讓貝負責貧購費賓賞賠趨跡踐轄辭邊遞遠適選遺還郵鄰釋針"
-    "鏈錄錯鍵閉間閱階際隨雙雜難靈響預頭額風飲養馬驅鬥魚鳥鹹",
-    "学会厅区县资设规划场监农贸务发专环护劳动财产业运输经济开党办长书训练鉴鉴质检验证号阳华国团电乡镇医卫职术园员机关广东与达"
-    "队组纪审厂矿铁钢馆图艺体协联总营销货价税银险筑计咨询顾问权处应灾减轻师范测绘气统丰飞龙凤兴顺宝厦门苏汉汤滨湾陕辽宁岭贵云"
-    "沪晋鲁赣闽粤琼兰台阴泽绛郑卢冯陈刘张杨黄赵吴孙邓萧谢韩贾叶阎钱罗吕蒋闫钟谭邹陆万乔贺赖龚刚强军丽静伟艳杰涛红鹏晓栋凯线网"
-    "络终结纺织维绿蓝点热烧炉灯车辆轨轮转软担据拟扩采挂拨择变项须页题类显愿领导对将寻层属岁历历满渔沟湿洁滤烟爱态战击数齐龄盐"
-    "麦齿龟库废庙径从复后征宪怀戏户损抢拥摄敌断时暂杀灭无争现画当叠尽确礼称积穷窃竞笔节简粮约级纸细绝给综紧编缩绩续罚义习圣闻"
-    "声听肃脑举旧舰虫补制复觉观视亲讨记许论评试诗话认语说调请诸谋讲识议读让贝负责贫购费宾赏赔趋迹践辖辞边递远适选遗还邮邻释针"
-    "链录错键闭间阅阶际随双杂难灵响预头额风饮养马驱斗鱼鸟咸",
-)
-
-
 def _clean_ring_text(text: str) -> str:
     """Remove spaces, and non-CJK junk at either end (code digits, border bits read as I or 1)."""
-    t = "".join(ch for ch in (text or "").strip() if not ch.isspace()).translate(_T2S)
+    t = fold_variants("".join(ch for ch in (text or "").strip() if not ch.isspace()))
     while t and _cjk_count(t[0]) == 0:
         t = t[1:]
     while t and _cjk_count(t[-1]) == 0:

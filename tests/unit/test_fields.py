@@ -497,3 +497,9 @@ def test_an_issuing_authority_misread_takes_its_known_name(rules) -> None:
     assert got["issuing_authority"].value == "大同市住房和城乡建设局"
     raw = extract_fields([page], rules.doctypes["fire_acceptance_certificate"])
     assert raw["issuing_authority"].value == "大同市住房和城建设局"
+
+
+def test_traditional_forms_ocr_returns_are_read_as_the_simplified_ones_printed(rules) -> None:
+    page = ocr_page([[r[0].replace("阳泉高级技工学校", "阳泉高級技工学校")] for r in LETTER_CERT])
+    got = extract_fields([page], rules.doctypes["fire_acceptance_certificate"])
+    assert got["construction_unit"].value == "阳泉高级技工学校"

@@ -110,3 +110,11 @@ def test_a_reading_takes_the_known_name_it_is_a_slip_of() -> None:
     # too far from any: a body the list does not know
     assert nearest_known("山西省应急管理厅", names) == "山西省应急管理厅"
     assert nearest_known("大同市住房和城建设局", []) == "大同市住房和城建设局"
+
+
+def test_variant_forms_fold_to_simplified() -> None:
+    from extractors.normalise import fold_variants
+
+    assert fold_variants("高級技工學校") == "高级技工学校"  # traditional
+    assert fold_variants("発証") == "发证"  # Japanese shinjitai
+    assert fold_variants("阳泉市住房和城乡建设局") == "阳泉市住房和城乡建设局"
