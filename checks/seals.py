@@ -361,8 +361,9 @@ MISREAD_SIMILARITY = 0.5  # a reading this close to a name, and no closer to any
 
 def _misread(seal: SealFinding, name: str, expected: dict[str, str | None], others: Sequence[str]) -> bool:
     """A ring reading that is the expected name read badly, not another body's name: no other-body
-    marker or special purpose, at least half the name's glyphs in order, and no other body of the
-    document or roster closer."""
+    marker or special purpose, at least half the name's glyphs in order (or the reading a fragment
+    of the name, all its glyphs in the name's order), and no other body of the document or roster
+    closer."""
     raw = seal.text or ""
     if not normalize_org(raw) or _other_body(normalize_org(raw), seal.sub_text) is not None:
         return False
@@ -376,7 +377,7 @@ def _misread(seal: SealFinding, name: str, expected: dict[str, str | None], othe
         return best
 
     mine = sim(name)
-    if mine < MISREAD_SIMILARITY:
+    if mine < MISREAD_SIMILARITY and not _in_order_piece(normalize_org(raw), normalize_org(name)):
         return False
     glyphs = Counter(normalize_org(raw)) + Counter(canonical_org(raw))
 
@@ -387,6 +388,20 @@ def _misread(seal: SealFinding, name: str, expected: dict[str, str | None], othe
     rivals = [n for n in [*expected.values(), *others] if n and canonical_org(n) != canonical_org(name)]
     # a tie (高级技工学 fits every 某某高级技工学校 alike) cannot say it is another body's either
     return all(sim(n) <= mine for n in rivals if could_match(n))
+
+
+def _in_order_piece(text: str, name: str) -> bool:
+    """Four or more glyphs read, every one of them (but one in six) found in `name` in the same
+    order (区育才职校 of 大同市平城区育才职业培训学校): a fragment of the name, read through print."""
+    if len(text) < 4:
+        return False
+    prev = [0] * (len(name) + 1)  # longest common subsequence, row by row
+    for a in text:
+        cur = [0]
+        for j, b in enumerate(name, 1):
+            cur.append(prev[j - 1] + 1 if a == b else max(prev[j], cur[j - 1]))
+        prev = cur
+    return prev[-1] >= len(text) - len(text) // 6
 
 
 def _clear_piece(text: str, name: str) -> bool:

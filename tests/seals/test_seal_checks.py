@@ -376,6 +376,19 @@ def test_a_badly_misread_ring_near_the_expected_name_asks_a_person() -> None:
         assert [f.code for f in findings] == ["seal_mismatch"], text
 
 
+def test_a_fragment_of_the_expected_name_read_through_print_asks_a_person() -> None:
+    """区育才职校: five glyphs, each in 大同市平城区育才职业培训学校 and in its order. Too little to
+    confirm, and no claim that another body stamped; 区育才职中 (中 not in the name) or a
+    rival's fragment still says someone else."""
+    expected = {"issuing_authority": None, "institution_name": "大同市平城区育才职业培训学校", "sponsor": None}
+    others = ["大同市平城区阳光职业培训学校", "大同市新荣区明德技能培训中心"]
+    roles, findings = check_seals([seal("区育才职校")], required_roles=["institution_name"], expected=expected, others=others)
+    assert roles == [None] and [f.code for f in findings] == ["low_confidence"]
+    for text in ("区育才职中心", "新荣区明德技能"):
+        _, findings = check_seals([seal(text)], required_roles=["institution_name"], expected=expected, others=others)
+        assert [f.code for f in findings] == ["seal_mismatch"], text
+
+
 def test_a_ring_read_in_part_that_fits_several_bodies_alike_asks_a_person() -> None:
     expected = {"issuing_authority": None, "institution_name": "阳泉高级技工学校", "sponsor": None}
     roles, findings = check_seals([seal("高级技工学")], required_roles=["institution_name"], expected=expected,
