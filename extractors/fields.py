@@ -623,6 +623,69 @@ def _earliest_cell_date(row: Row, anchor: int | None) -> tuple[str, Any, float] 
     return min((f for f in found if f is not None), key=lambda f: f[1])
 
 
+_YEAR_DIGIT = {**{c: str(i) for i, c in enumerate("〇一二三四五六七八九")}, "○": "0", "零": "0", **{str(i): str(i) for i in range(10)}}
+
+
+def _is_subsequence(short: str, long: str) -> bool:
+    it = iter(long)
+    return all(ch in it for ch in short)
+
+
+def _lost_year_only(spelt: str, when: Any, anchor: int) -> bool:
+    """A date whose month and day were read whole and only year glyphs were lost under the seal
+    (二二一年十二月二十八日, 年五月十四日), the year left being part of the document's own
+    (its 文号's) year, units digit kept: the 文号 gives the year back, nothing is guessed."""
+    flat = re.sub(r"\s", "", nfkc(spelt))
+    if "年" not in flat or when.year != anchor:
+        return False
+    frag = "".join(_YEAR_DIGIT.get(ch, "?") for ch in flat[: flat.index("年")])
+    year = str(anchor)
+    return len(frag) < 4 and "?" not in frag and _is_subsequence(frag, year) and (not frag or frag[-1] == year[-1])
+
+
+def _lost_glyphs(fewer: str, more: str) -> bool:
+    """`fewer` is `more` with glyphs missing (十八日 of 二十八日, 2024年2月2 of 2024年2月27日)."""
+    a, b = (re.sub(r"\s", "", nfkc(t)).replace("○", "〇") for t in (fewer, more))
+    return len(a) < len(b) and _is_subsequence(a, b)
+
+
+def _under_seal_date(row: Row, d: tuple[str, Any, float] | None, anchor: int) -> tuple[str, Any, float] | None:
+    """The date of a line a seal covers, from the first reading `d` and the recogniser's output
+    re-cut wider (`decode_date`).
+
+    A seal hides glyphs; it does not add them. So where the two readings differ by glyphs one
+    of them lacks, the fuller one stands (二〇二四年二月十八日 read first, 二十八日 on the re-cut:
+    the first pass lost 二; 2021年11月6日 on the re-cut of a whole 2021年11月16日: the re-cut lost
+    one). Any other disagreement, or a re-cut that cannot tell the date from another, leaves the
+    first reading for a person to confirm; with no first reading, the re-cut's likeliest date is taken. A date
+    whose only loss is year glyphs the 文号 gives back keeps the line's confidence.
+    """
+    # whole: the first reading needed no repair (and its year is near the document's)
+    whole = d is not None and d[2] >= row.confidence and abs(d[1].year - anchor) <= 1
+    if d is not None and not whole and _lost_year_only(d[0], d[1], anchor):
+        d = (d[0], d[1], row.confidence)
+    dec = decode_date(row, anchor)
+    if d is None:
+        if dec is not None:
+            return (dec.text, dec.when, dec.confidence)
+        # glyphs lost outright (二四年): the wider re-cut's reading, repaired
+        got = _belief_date(row, anchor)
+        if got is not None and _lost_year_only(got[0], got[1], anchor):
+            got = (got[0], got[1], row.confidence)
+        return got
+    if dec is None:
+        return d
+    if dec.when == d[1] and dec.decided:  # the re-cut agrees
+        return (dec.text, dec.when, max(d[2], dec.confidence))
+    if whole and _lost_glyphs(dec.text, d[0]):
+        return d
+    if whole and _lost_glyphs(d[0], dec.text):
+        return (dec.text, dec.when, row.confidence)
+    if whole or not dec.decided:
+        return (d[0], d[1], min(d[2], REPAIRED_DATE_CONFIDENCE))
+    return (dec.text, dec.when, dec.confidence)
+
+
 def find_foot_date(rows: list[Row]) -> Hit | None:
     """The date of the signing block at the foot.
 
@@ -642,21 +705,9 @@ def find_foot_date(rows: list[Row]) -> Hit | None:
         if two is not None:
             d = two  # a copy annotation's date beside the signing date: the beliefs mix both
         elif row.beliefs and anchor is not None and (d is not None or _DATE_HINT.search(row.text)):
-            # a line a seal covers: the recogniser's own output, re-cut wider, says which date;
-            # when it cannot tell two dates apart, what was read is not to be trusted either
-            dec = decode_date(row, anchor)
-            whole = d is not None and d[2] >= row.confidence  # the first reading needed no repair
-            if d is not None and dec is not None and (not dec.decided or (
-                    dec.when != d[1] and whole and abs(d[1].year - anchor) <= 1)):
-                # undecided, or decided against a whole, plausible date the first reading gave
-                # (2021年11月16日 read first, 11月6日 on the re-cut): a person looks
-                d = (d[0], d[1], min(d[2], REPAIRED_DATE_CONFIDENCE))
-            elif dec is not None:
-                # decided, or nothing read first: the likeliest date, undecided ones at low
-                # confidence (a date is there; a person confirms which)
-                d = (dec.text, dec.when, dec.confidence)
-            elif d is None:  # glyphs lost outright (二四年): the wider re-cut's reading, repaired
-                d = _belief_date(row, anchor)
+            d = _under_seal_date(row, d, anchor)
+        elif d is not None and anchor is not None and _lost_year_only(d[0], d[1], anchor):
+            d = (d[0], d[1], row.confidence)
         if d is None:
             continue
         hit = Hit(d[0], row, d[2], d[1].isoformat())

@@ -210,9 +210,20 @@ def test_foot_date_whose_year_lost_digits_under_the_seal(rules) -> None:
                      ["经现场评定，该工程消防验收合格。"], ["临汾市住房和城乡建设局"], ["二一九年一月六日"]])
     fields = extract_fields([page], rules.doctypes["fire_acceptance_certificate"])
     assert fields["issue_date"].value == "2019-01-06"
-    # the year was filled in from the 文号: a person confirms it (low_confidence), a clean date needs none
-    assert fields["issue_date"].confidence <= 0.5
+    # only year glyphs were lost (一九 of 二〇一九 kept in order) and the 文号 gives the year back:
+    # month and day were read whole, so nothing was guessed
+    assert fields["issue_date"].confidence > 0.9
     assert fields["construction_unit"].confidence > 0.9
+    # a day glyph lost too (一月日): that is a guess, a person confirms it
+    page = page.model_copy(update={"lines": tuple(ln.model_copy(update={"text": "二一九年一月日"})
+                                                  if ln.text == "二一九年一月六日" else ln for ln in page.lines)})
+    fields = extract_fields([page], rules.doctypes["fire_acceptance_certificate"])
+    assert "issue_date" not in fields or fields["issue_date"].confidence <= 0.5
+    # a year that is not the 文号's (二一八 for 2019): not given back
+    page = page.model_copy(update={"lines": tuple(ln.model_copy(update={"text": "二一八年一月六日"})
+                                                  if ln.text == "二一九年一月日" else ln for ln in page.lines)})
+    fields = extract_fields([page], rules.doctypes["fire_acceptance_certificate"])
+    assert fields["issue_date"].confidence <= 0.5
 
 
 def test_a_name_printed_twice_is_taken_from_the_better_reading(rules) -> None:
@@ -503,3 +514,29 @@ def test_traditional_forms_ocr_returns_are_read_as_the_simplified_ones_printed(r
     page = ocr_page([[r[0].replace("阳泉高级技工学校", "阳泉高級技工学校")] for r in LETTER_CERT])
     got = extract_fields([page], rules.doctypes["fire_acceptance_certificate"])
     assert got["construction_unit"].value == "阳泉高级技工学校"
+
+
+def test_a_seal_hides_glyphs_it_does_not_add_them() -> None:
+    """Where the first reading and the wider re-cut differ by glyphs one of them lacks, the fuller
+    one stands; where they differ otherwise, a person confirms."""
+    import dataclasses
+    import datetime as dt
+
+    from extractors.fields import REPAIRED_DATE_CONFIDENCE, _under_seal_date
+
+    def row(first: str, recut: str):  # noqa: ANN202
+        r = _date_row(_glyphs(recut))
+        return dataclasses.replace(r, text=first)
+
+    def first(text: str, iso: str) -> tuple[str, object, float]:
+        return (text, dt.date.fromisoformat(iso), 0.9)
+
+    # the first pass lost 二 of 二十八; the re-cut saw it
+    got = _under_seal_date(row("二〇二四年二月十八日", "二〇二四年二月二十八日"), first("二〇二四年二月十八日", "2024-02-18"), 2024)
+    assert got is not None and got[1].isoformat() == "2024-02-28" and got[2] >= 0.9
+    # the re-cut lost 1 of 16: the whole first reading stands
+    got = _under_seal_date(row("2021年11月16日", "2021年11月6日"), first("2021年11月16日", "2021-11-16"), 2021)
+    assert got is not None and got[1].isoformat() == "2021-11-16" and got[2] >= 0.9
+    # 三 for 二: no glyph lost either way, a person looks
+    got = _under_seal_date(row("2022年3月23日", "2022年5月23日"), first("2022年3月23日", "2022-03-23"), 2022)
+    assert got is not None and got[1].isoformat() == "2022-03-23" and got[2] <= REPAIRED_DATE_CONFIDENCE
