@@ -67,9 +67,10 @@ _DATE_NO_MONTH = re.compile(r"(?P<y>(?:19|20)\d{2})\s*年\s*(?P<md>\d{2,4})\s*�
 # 2024年02F17日: 月 misread as one other glyph (F, A, 円, 用 …) between intact 年 and 日.
 _DATE_BAD_MONTH = re.compile(r"(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*[^\d\s年月日]\s*(?P<d>\d{1,2})\s*日")
 _COUNT = re.compile(rf"(?P<n>\d{{1,4}}|{CN_NUMBER})\s*(?P<unit>项|条|处|个)")
-# A 文号 that lost one bracket to OCR: 并公消验（2018第036号, 朔州字2024]11号
+# A 文号 that lost one bracket to OCR: 并公消验（2018第036号, 朔州字2024]11号, 阳住建消验|2022]第017号
 _DOCNO_LOOSE = re.compile(
-    r"(?P<prefix>[\u4e00-\u9fa5]{1,14}?)\s*[〔\[【（(［]?\s*(?P<year>(?:19|20)\d{2})\s*[〕\]】）)］]?\s*(?P<di>第)?\s*(?P<num>\d{1,6})\s*号")
+    r"(?P<prefix>[\u4e00-\u9fa5]{1,14}?)\s*[〔\[【（(［|]?\s*(?P<year>(?:19|20)\d{2})\s*[〕\]】）)］|]?\s*(?P<di>第)?\s*"
+    r"(?P<num>\d{1,6})\s*[)）\]]?\s*号")  # | for a bracket, ) before 号: OCR strays
 
 _DOCNO_NOT_PREFIX = re.compile(r"文件|通知|报告|意见书|证明|关于|文号|编号|字号")
 
@@ -232,7 +233,7 @@ def _find_orgs(text: str) -> list[tuple[int, int, str]]:
 def _find_docnums(text: str) -> list[tuple[int, int, str]]:
     out: list[tuple[int, int, str]] = []
     text = fold(text)
-    for hao in re.finditer(r"\d\s*号", text):  # look only before each "<digit>号"
+    for hao in re.finditer(r"\d\s*[)）\]]?\s*号", text):  # look only before each "<digit>号" (a stray ) between)
         lo = max(0, hao.start() - 40, out[-1][1] if out else 0)
         m = _DOCNO_LOOSE.search(text[lo:hao.end()])
         if m is None or m.end() != hao.end() - lo:

@@ -61,6 +61,9 @@ def test_document_numbers() -> None:
     assert ents("晋住建消验〔2023〕第12号")[0] == ("DOCNUM", "晋住建消验〔2023〕第12号", "晋住建消验〔2023〕第12号")
     assert of_label("阳住建消验字[2023]142号", "DOCNUM")[0].value == "阳住建消验字〔2023〕142号"
     assert of_label("并公消验（2018第036号", "DOCNUM")[0].value == "并公消验〔2018〕第036号"  # bracket lost
+    # OCR strays: a bracket read as |, a ) before 号
+    assert of_label("阳住建消验|2022]第017号", "DOCNUM")[0].value == "阳住建消验〔2022〕第017号"
+    assert of_label("阳住建消验字[2021〕180)号", "DOCNUM")[0].value == "阳住建消验字〔2021〕180号"
     # a 文件 header joined to its 文号 does not become part of the number
     got = ents("朔州市职业技能公共实训基地文件朔州字〔2024]11号")
     assert ("ORG", "朔州市职业技能公共实训基地", "朔州市职业技能公共实训基地") in got
