@@ -870,9 +870,26 @@ def _run_in_heading(rows: list[Row], i: int) -> bool:
         _ENUM_HEAD.match(before) and not re.search(r"[，,。；;]", before))
 
 
+# A report's top-level section (一、…) and the sections whose numbered items are hazards found
+# or plans, not focus areas (二、存在问题及整改情况 / 1.疏散通道堆放杂物 …).
+_TOP_HEAD = re.compile(r"^\s*[一二三四五六七八九十]{1,2}\s*[、.．]")
+_PROBLEM_SECTION = re.compile(r"问题|隐患|整改|下一步|打算")
+_ITEM = re.compile(r"^\s*\d{1,2}\s*[.、．]")
+
+
 def find_areas(rows: list[Row], areas: dict[str, list[str]]) -> Hit | None:
-    """Codes of the focus areas named in the report's headings (canonical order)."""
-    heading_rows = [r for i, r in enumerate(rows) if _ENUM_HEAD.match(nfkc(r.text)) or _run_in_heading(rows, i)]
+    """Codes of the focus areas named in the report's headings (canonical order). The numbered
+    items of a problems or next-steps section are hazards (3.学生心理健康档案不完整), not areas."""
+    heading_rows = []
+    in_problems = False
+    for i, r in enumerate(rows):
+        flat = nfkc(r.text)
+        if _TOP_HEAD.match(flat):
+            in_problems = bool(_PROBLEM_SECTION.search(flat))
+        if in_problems and _ITEM.match(flat):
+            continue
+        if _ENUM_HEAD.match(flat) or _run_in_heading(rows, i):
+            heading_rows.append(r)
     pool = heading_rows if heading_rows else rows
     found: list[str] = []
     first: Row | None = None

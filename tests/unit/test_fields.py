@@ -540,3 +540,14 @@ def test_a_seal_hides_glyphs_it_does_not_add_them() -> None:
     # 三 for 二: no glyph lost either way, a person looks
     got = _under_seal_date(row("2022年3月23日", "2022年5月23日"), first("2022年3月23日", "2022-03-23"), 2022)
     assert got is not None and got[1].isoformat() == "2022-03-23" and got[2] <= REPAIRED_DATE_CONFIDENCE
+
+
+def test_hazards_listed_under_the_problems_section_are_no_focus_areas(rules) -> None:
+    """3.学生心理健康档案不完整 is a hazard found, not a heading of the 其他 area."""
+    page = ocr_page([["一、自查工作开展情况"], ["（一）意识形态工作"], ["（二）办学条件达标方面"],
+                     ["（三）校园安全（消防、用电、疏散通道）"], ["二、存在问题及整改情况"],
+                     ["1.食堂排烟管道油污较多。整改措施：委托专业公司清洗排烟管道，已整改完毕。"],
+                     ["2.学生心理健康档案不完整。整改措施：补建心理健康档案，已整改完毕。"],
+                     ["三、下一步工作"]])
+    got = values(extract_fields([page], rules.doctypes["self_inspection_report"]))
+    assert got["areas_covered"] == ["ideology", "school_conditions", "campus_safety"]
