@@ -28,6 +28,7 @@ from extractors.normalise import (
     nfkc,
     normalise_conclusion,
     normalise_org,
+    repair_place_names,
 )
 from records.models import AREA_CODES, FieldValue, FrameBeliefs, PageText, TextOrigin
 from records.rules import DocTypeRules, FieldRule, Places
@@ -1040,8 +1041,10 @@ def extract_fields(
         if hit is None:
             continue
         value = hit.value if hit.value is not None else norm(hit.text)
-        if rule.known_names and places is not None and isinstance(value, str):
-            value = nearest_known(value, places.names(tuple(rule.known_names)))
+        if places is not None and isinstance(value, str) and rule.parser == "label" and rule.normaliser in ("org", "text"):
+            value = repair_place_names(value, places.province, places.cities)
+            if rule.known_names:
+                value = nearest_known(value, places.names(tuple(rule.known_names)))
         put(key, value, hit)
     if "acceptance_conclusion" in out and out["acceptance_conclusion"].value not in ("合格", "不合格"):
         v = normalise_conclusion(str(out["acceptance_conclusion"].value))

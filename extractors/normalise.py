@@ -226,6 +226,35 @@ NORMALISERS = {
 }
 
 
+def repair_place_names(text: str, province: str, cities: dict[str, list[str]]) -> str:
+    """`text` with an OCR slip in its leading place names put right: a city one glyph off exactly
+    one of the province's (附泉市 for 阳泉市), then a county of that city one glyph off exactly
+    one of its counties, its 区/县/市 read (主党区 for 上党区). A county printed without its
+    suffix is no slip (迎泽大街 is a street of 太原市, not 迎泽区).
+
+    Only at the start (after the province), where names of bodies, projects and addresses name
+    their place; a name the places do not know, and not one glyph off, is left as it is.
+    """
+    head = province if text.startswith(province) else ""
+    rest = text[len(head):]
+    m = re.match(r"[\u4e00-\u9fa5]{2,3}市", rest)
+    if m and m.group(0) not in cities and not any(m.group(0) in cs for cs in cities.values()):
+        near = [c for c in cities if len(c) == len(m.group(0)) and sum(a != b for a, b in zip(c, m.group(0), strict=True)) == 1]
+        if len(near) == 1:
+            rest = near[0] + rest[m.end():]
+    city = next((c for c in cities if rest.startswith(c)), None)
+    if city is not None:
+        after = rest[len(city):]
+        counties = cities[city]
+        if not any(after.startswith(c) for c in counties):
+            near = [c for c in counties if len(c) >= 3 and len(after) >= len(c)
+                    and sum(a != b for a, b in zip(c, after[: len(c)], strict=True)) == 1 and after[len(c) - 1] == c[-1]]
+            if len(near) == 1:
+                after = near[0] + after[len(near[0]):]
+        rest = city + after
+    return head + rest
+
+
 def nearest_known(value: str, names: Sequence[str]) -> str:
     """`value`, or the one name of `names` it is an OCR slip of.
 

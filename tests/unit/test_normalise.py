@@ -118,3 +118,21 @@ def test_variant_forms_fold_to_simplified() -> None:
     assert fold_variants("高級技工學校") == "高级技工学校"  # traditional
     assert fold_variants("発証") == "发证"  # Japanese shinjitai
     assert fold_variants("阳泉市住房和城乡建设局") == "阳泉市住房和城乡建设局"
+
+
+def test_a_slip_in_a_leading_place_name_is_put_right() -> None:
+    from extractors.normalise import repair_place_names
+
+    cities = {"阳泉市": ["城区", "矿区", "郊区", "平定县", "盂县"], "太原市": ["迎泽区", "尖草坪区", "小店区"],
+              "长治市": ["潞州区", "上党区"]}
+
+    def fix(t: str) -> str:
+        return repair_place_names(t, "山西省", cities)
+
+    assert fix("附泉市矿区通达技能培训中心") == "阳泉市矿区通达技能培训中心"
+    assert fix("山西省附泉市公安消防支队") == "山西省阳泉市公安消防支队"
+    assert fix("长治市主党区住房和城乡建设局") == "长治市上党区住房和城乡建设局"
+    # what the places know, or a street that only starts like a county, stays as printed
+    for t in ("阳泉高级技工学校", "太原市迎泽大街12号", "太原市高级技工学校", "晋城市城区众诚职业培训学校",
+              "附近市场", "太原市尖草坪学府街383号"):
+        assert fix(t) == t, t
