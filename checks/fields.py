@@ -100,6 +100,33 @@ def _sure(v: FieldValue, campaign: Campaign) -> bool:
     return not (v.source == "ocr" and v.confidence < campaign.low_confidence_below)
 
 
+def plausible_dates(doc_type: str, fields: dict[str, FieldValue], campaign: Campaign) -> dict[str, FieldValue]:
+    """`fields` with a deadline date read before the campaign began (`not_before`) given the
+    campaign's year when only the year's digits differ from it by one (2021年2月18日 for 2024:
+    a 4 read as 1), at low confidence for a person to confirm; otherwise as read."""
+    rules = campaign.doc_types.get(doc_type)
+    if rules is None or rules.not_before is None or rules.deadline_field is None:
+        return fields
+    v = fields.get(rules.deadline_field)
+    try:
+        when = dt.date.fromisoformat(str(v.value)) if v is not None else None
+    except ValueError:
+        return fields
+    if v is None or when is None or when >= rules.not_before:
+        return fields
+    year = rules.not_before.year
+    if sum(a != b for a, b in zip(str(when.year), str(year), strict=True)) != 1:
+        return fields
+    try:
+        fixed = when.replace(year=year)
+    except ValueError:  # 29 February
+        return fields
+    if fixed < rules.not_before:
+        return fields
+    return {**fields, rules.deadline_field: v.model_copy(update={
+        "value": fixed.isoformat(), "confidence": min(v.confidence, campaign.low_confidence_below / 2)})}
+
+
 def check_fields(
     doc_type: str,
     fields: dict[str, FieldValue],

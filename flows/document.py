@@ -17,7 +17,7 @@ from typing import Any, Protocol
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from checks.fields import check_fields
+from checks.fields import check_fields, plausible_dates
 from checks.lexicon import confirm_seals
 from checks.seals import check_seals, judge_seal
 from classifiers.doc_type import classify_document
@@ -213,6 +213,7 @@ def analyse(
     text = "\n".join(p.text for p in outcome.pages)
     cls = classify_document(text, rules.doctypes)
     fields = extract_fields(outcome.pages, rules.doctypes[cls.doc_type], places=rules.places) if cls.doc_type in rules.doctypes else {}
+    fields = plausible_dates(cls.doc_type, fields, campaign)
     if cls.doc_type == "unknown":
         what = "空白页或无可识别文字" if not text.strip() else "不是消防验收合格证明或自查报告"
         findings.append(Finding(code="unknown_doc_type", severity=campaign.severity_of("unknown_doc_type"),

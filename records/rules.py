@@ -129,6 +129,10 @@ class DocTypeRules(_Rule):
 class CampaignDocType(_Rule):
     deadline: dt.date | None = None
     deadline_field: str | None = None
+    # The deadline field cannot be earlier (a report answers the campaign's notice): a date read
+    # earlier had its year misread (2021 for 2024) and is given the campaign's year, for a person
+    # to confirm.
+    not_before: dt.date | None = None
     required_fields: list[str] = Field(default_factory=list)
     required_seals: list[Literal["issuing_authority", "institution_name", "sponsor"]] | None = None
     institution_field: str | None = None

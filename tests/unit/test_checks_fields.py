@@ -97,3 +97,18 @@ def test_the_institution_named_with_ocr_slips_or_as_a_neighbour_school(campaign)
     f["institution_name"] = f["institution_name"].model_copy(update={"value": "吕梁市孝义市育才职业培训学校"})
     found = check_fields("self_inspection_report", f, campaign, institution="吕梁市孝义市瑞丰职业培训学校", others=roster)
     assert [x.code for x in found] == ["institution_mismatch"]
+
+
+def test_a_report_dated_before_the_campaign_had_its_year_misread(campaign) -> None:
+    """2021年2月18日 on a report answering the 2024 notice: a 4 read as 1. The campaign's year is
+    given, for a person to confirm; a year further off, or a certificate's date, stays as read."""
+    from checks.fields import plausible_dates
+
+    got = plausible_dates("self_inspection_report", {**GOOD_REPORT, "report_date": fv("2021-02-18")}, campaign)
+    assert got["report_date"].value == "2024-02-18"
+    assert codes(check_fields("self_inspection_report", got, campaign)) == ["low_confidence"]
+    far = plausible_dates("self_inspection_report", {**GOOD_REPORT, "report_date": fv("2019-02-18")}, campaign)
+    assert far["report_date"].value == "2019-02-18"
+    old = plausible_dates("fire_acceptance_certificate", {**GOOD_CERT, "issue_date": fv("2021-02-18")}, campaign)
+    assert old["issue_date"].value == "2021-02-18"
+    assert plausible_dates("self_inspection_report", GOOD_REPORT, campaign) == GOOD_REPORT
