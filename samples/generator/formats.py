@@ -320,8 +320,17 @@ class DocxPicture:
     dy_px: float
 
 
-def write_docx(blocks: list, fonts, pictures: Sequence[DocxPicture], author: str, when: dt.datetime) -> bytes:
-    """A Word document with real paragraphs and tables; seals float over the text as pictures."""
+def write_docx(
+    blocks: list,
+    fonts,
+    pictures: Sequence[DocxPicture],
+    author: str,
+    when: dt.datetime,
+    cell_lines: dict[str, list[str]] | None = None,
+) -> bytes:
+    """A Word document with real paragraphs and tables; seals float over the text as pictures.
+    `cell_lines`: lines printed right-aligned in a table cell anchored by that name (a form's
+    signing body and date in its 验收部门意见 cell)."""
     import docx
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
@@ -398,6 +407,11 @@ def write_docx(blocks: list, fonts, pictures: Sequence[DocxPicture], author: str
                         None,
                         bold=b.header and r == 0,
                     )
+                    for k, line in enumerate((cell_lines or {}).get(b.cell_anchors.get((r, c), ""), [])):
+                        lp = para if k == 0 and not txt else cell.add_paragraph()
+                        lp.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+                        _set_run_font(lp.add_run(line), DOCX_FONTS.get(fonts.get(b.role), "宋体"),
+                                      b.size * PT_PER_PX, None, bold=False)
         elif isinstance(b, Spacer):
             d.add_paragraph()
         elif isinstance(b, PageBreak):

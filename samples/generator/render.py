@@ -522,7 +522,8 @@ def _render_docx(
         dx = (1228 - im.width) * rng.uniform(0.55, 0.8) if sp.where != "personal" else rng.uniform(500, 800)
         pics.append(F.DocxPicture(anchor, png, im.width, dx, -im.height * rng.uniform(0.45, 0.65)))
         truth.append(_seal_truth(sp, plan, 1, [0, 0, im.width, im.height], False))
-    data = F.write_docx(blocks, fonts, pics, author=plan.institution.name[:6], when=when)
+    data = F.write_docx(blocks, fonts, pics, author=plan.institution.name[:6], when=when,
+                        cell_lines={"form_sign": list(plan.meta.get("form_sign_lines", []))})
     return Rendered(data, F.MEDIA["docx"], 1, truth, [])
 
 

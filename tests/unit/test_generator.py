@@ -166,3 +166,21 @@ def test_a_docx_seal_whose_paragraph_is_not_a_body_paragraph_is_still_in_the_fil
     data = write_docx([], {}, [pic], "作者", dt.datetime(2024, 2, 20, 9, 0))
     names = zipfile.ZipFile(io.BytesIO(data)).namelist()
     assert sum(n.startswith("word/media/") for n in names) == 1
+
+
+def test_a_docx_form_prints_its_signing_body_and_date_in_the_department_cell() -> None:
+    """The truth has the form's issue date: the Word file must print it, as the images do."""
+    import datetime as dt
+    import io
+
+    import docx
+
+    from samples.generator.formats import write_docx
+    from samples.generator.layouts import Table
+
+    table = Table([["验收结论", "合格"], ["验收部门意见", ""]], [0.24, 0.76], size=36, role="table",
+                  label_cols=(0,), cell_anchors={(1, 1): "form_sign"})
+    data = write_docx([table], {}, [], "作者", dt.datetime(2024, 2, 20, 9, 0),
+                      cell_lines={"form_sign": ["阳泉市住房和城乡建设局（盖章）", "二〇二三年十二月十五日"]})
+    cell = docx.Document(io.BytesIO(data)).tables[0].cell(1, 1)
+    assert [p.text for p in cell.paragraphs] == ["阳泉市住房和城乡建设局（盖章）", "二〇二三年十二月十五日"]
