@@ -49,9 +49,17 @@ _VARIANTS.update(str.maketrans(
 ))
 
 
+# Words OCR misreads into glyph pairs no text has (问题 read as 间题: 问 and 间 differ by a stroke).
+_MISREAD_WORDS = (("间题", "问题"),)
+
+
 def fold_variants(text: str) -> str:
-    """Map variant character forms an OCR model may return to the simplified ones (別 -> 别)."""
-    return text.translate(_VARIANTS)
+    """Map variant character forms an OCR model may return to the simplified ones (別 -> 别),
+    and misread glyph pairs no text has back to their word (间题 -> 问题)."""
+    text = text.translate(_VARIANTS)
+    for wrong, right in _MISREAD_WORDS:
+        text = text.replace(wrong, right)
+    return text
 
 
 def cn_to_int(text: str) -> int | None:

@@ -551,3 +551,13 @@ def test_hazards_listed_under_the_problems_section_are_no_focus_areas(rules) -> 
                      ["三、下一步工作"]])
     got = values(extract_fields([page], rules.doctypes["self_inspection_report"]))
     assert got["areas_covered"] == ["ideology", "school_conditions", "campus_safety"]
+
+
+def test_hazard_counts_read_through_common_ocr_slips(rules) -> None:
+    """问题 read as 间题, 整 of 已整改 lost: the counts are still what the report says."""
+    page = ocr_page([["二、存在问题及整改情况"], ["本次自查共发现间题八处，已全部整改完毕。"]])
+    got = values(extract_fields([page], rules.doctypes["self_inspection_report"]))
+    assert (got["hazards_found"], got["hazards_rectified"]) == (8, 8)
+    page = ocr_page([["共排查出问题隐患十二项，已改十项，剩余两项正在整改。"]])
+    got = values(extract_fields([page], rules.doctypes["self_inspection_report"]))
+    assert (got["hazards_found"], got["hazards_rectified"]) == (12, 10)

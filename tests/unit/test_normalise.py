@@ -136,3 +136,10 @@ def test_a_slip_in_a_leading_place_name_is_put_right() -> None:
     for t in ("阳泉高级技工学校", "太原市迎泽大街12号", "太原市高级技工学校", "晋城市城区众诚职业培训学校",
               "附近市场", "太原市尖草坪学府街383号"):
         assert fix(t) == t, t
+
+
+def test_a_misread_glyph_pair_no_text_has_is_folded_to_its_word() -> None:
+    from extractors.normalise import fold_variants
+
+    assert fold_variants("底数清、间题清") == "底数清、问题清"
+    assert fold_variants("时间表") == "时间表"
