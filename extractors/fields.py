@@ -28,6 +28,7 @@ from extractors.normalise import (
     nfkc,
     normalise_conclusion,
     normalise_org,
+    phone_is_valid,
     repair_place_names,
 )
 from records.models import AREA_CODES, FieldValue, FrameBeliefs, PageText, TextOrigin
@@ -1041,6 +1042,9 @@ def extract_fields(
         if hit is None:
             continue
         value = hit.value if hit.value is not None else norm(hit.text)
+        if rule.normaliser == "phone" and isinstance(value, str) and not phone_is_valid(value):
+            # no number has this form (a digit lost or gained): read, but a person confirms it
+            hit = dataclasses.replace(hit, confidence=min(hit.confidence, REPAIRED_DATE_CONFIDENCE))
         if places is not None and isinstance(value, str) and rule.parser == "label" and rule.normaliser in ("org", "text"):
             value = repair_place_names(value, places.province, places.cities)
             if rule.known_names:

@@ -180,6 +180,18 @@ def normalise_phone(text: str) -> str | None:
     return value if sum(c.isdigit() for c in value) >= 7 else None
 
 
+_PHONE_FORMS = re.compile(
+    r"1[3-9]\d{9}"  # a mobile
+    r"|0(?:[12]\d|\d{3})-\d{7,8}(?:-\d{1,5})?"  # area code (010, 021 / 0351) and a 7-8 digit number
+    r"|\d{7,8}"  # a local number alone
+)
+
+
+def phone_is_valid(value: str) -> bool:
+    """Whether a normalised phone number has a form numbers have (0355-321293: a digit lost)."""
+    return bool(_PHONE_FORMS.fullmatch(value))
+
+
 _ORG_TRAIL = re.compile(r"[（(][^）)]*(盖章|公章|章)[）)]$")
 
 

@@ -561,3 +561,11 @@ def test_hazard_counts_read_through_common_ocr_slips(rules) -> None:
     page = ocr_page([["共排查出问题隐患十二项，已改十项，剩余两项正在整改。"]])
     got = values(extract_fields([page], rules.doctypes["self_inspection_report"]))
     assert (got["hazards_found"], got["hazards_rectified"]) == (12, 10)
+
+
+def test_a_phone_number_no_number_has_the_form_of_is_left_for_a_person(rules) -> None:
+    page = ocr_page([["联系人：潘卫东", "联系电话：0355-321293"]])
+    got = extract_fields([page], rules.doctypes["self_inspection_report"])
+    assert got["contact_phone"].value == "0355-321293" and got["contact_phone"].confidence <= 0.5
+    page = ocr_page([["联系人：潘卫东", "联系电话：0355-3212953"]])
+    assert extract_fields([page], rules.doctypes["self_inspection_report"])["contact_phone"].confidence > 0.9

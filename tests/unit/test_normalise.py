@@ -143,3 +143,12 @@ def test_a_misread_glyph_pair_no_text_has_is_folded_to_its_word() -> None:
 
     assert fold_variants("底数清、间题清") == "底数清、问题清"
     assert fold_variants("时间表") == "时间表"
+
+
+@pytest.mark.parametrize("value,ok", [("13912345678", True), ("0351-7676045", True), ("010-62345678", True),
+                                      ("0355-3212953", True), ("7676045", True), ("0355-321293", False),
+                                      ("1391234567", False), ("23912345678", False)])
+def test_phone_forms(value: str, ok: bool) -> None:
+    from extractors.normalise import phone_is_valid
+
+    assert phone_is_valid(value) is ok
