@@ -95,8 +95,9 @@ def names_institution(value: str, institution: str, others: Sequence[str] = ()) 
 
 def _sure(v: FieldValue, campaign: Campaign) -> bool:
     """Whether a value is read well enough to compare with another: one a person must confirm
-    first (`low_confidence`) is not checked against the 文号 (a date under a seal, decoded as
-    the likeliest of several, would otherwise claim a mismatch nobody printed)."""
+    first (`low_confidence`) is not checked against the 文号 or the deadline (a date under a
+    seal, decoded as the likeliest of several, would otherwise claim a mismatch or a late
+    submission nobody printed); the person who confirms it sees both."""
     return not (v.source == "ocr" and v.confidence < campaign.low_confidence_below)
 
 
@@ -156,7 +157,7 @@ def check_fields(
 
     if rules.deadline and rules.deadline_field:
         v = fields.get(rules.deadline_field)
-        if v is not None:
+        if v is not None and _sure(v, campaign):
             try:
                 when = dt.date.fromisoformat(str(v.value))
             except ValueError:

@@ -112,3 +112,12 @@ def test_a_report_dated_before_the_campaign_had_its_year_misread(campaign) -> No
     old = plausible_dates("fire_acceptance_certificate", {**GOOD_CERT, "issue_date": fv("2021-02-18")}, campaign)
     assert old["issue_date"].value == "2021-02-18"
     assert plausible_dates("self_inspection_report", GOOD_REPORT, campaign) == GOOD_REPORT
+
+
+def test_a_date_a_person_must_confirm_is_not_compared(campaign) -> None:
+    """A late date read surely is late; read at low confidence, it is only low_confidence: the
+    person confirming it sees whether it is late, and no lateness nobody printed is claimed."""
+    assert codes(check_fields("self_inspection_report", {**GOOD_REPORT, "report_date": fv("2024-03-19")},
+                              campaign)) == ["late_submission"]
+    assert codes(check_fields("self_inspection_report", {**GOOD_REPORT, "report_date": fv("2024-03-19", conf=0.5)},
+                              campaign)) == ["low_confidence"]
