@@ -59,6 +59,25 @@ def test_a_glyph_the_recogniser_hesitated_on_is_confirmed() -> None:
     assert 0.5 < hit[1] < 1.0
 
 
+def test_a_long_name_read_with_several_slips_is_confirmed_only_far_ahead_of_any_rival() -> None:
+    """Three glyphs the recogniser saw only faintly (a phone photo's seal): the name costs over
+    MAX_GAP but within MAX_GAP_CLEAR; confirmed while no other candidate comes within
+    MIN_MARGIN_FAR, and not once a rival (阳定市…, what was read) fits nearly as well."""
+    from checks.lexicon import MAX_GAP, MAX_GAP_CLEAR, name_gap
+
+    name = "阳泉市城区瑞丰职业培训学校"
+    p = 0.015
+    faint = {1: {"定": 0.96 - p, "泉": p, "": 0.01}, 10: {"川": 0.96 - p, "训": p, "": 0.01},
+             11: {"": 0.96 - p, "学": p, "川": 0.01}}
+    b = ring(name, faint)
+    assert b.greedy() == "阳定市城区瑞丰职业培川校"
+    assert MAX_GAP < name_gap(b, name) < MAX_GAP_CLEAR
+    hit = confirm_name(seal(b), [name], others=["阳泉市城区德馨职业培训学校"])
+    assert hit is not None and hit[0] == name
+    hit = confirm_name(seal(b), [name], others=["阳定市城区瑞丰职业培川校"])  # a rival that fits better
+    assert hit is None or hit[0] != name
+
+
 def test_another_body_with_a_similar_name_is_not_confirmed() -> None:
     read = "大同市平城区阳光职业培训学校"
     b = ring(read)
