@@ -679,6 +679,10 @@ def _under_seal_date(row: Row, d: tuple[str, Any, float] | None, anchor: int) ->
         return d
     if dec.when == d[1] and dec.decided:  # the re-cut agrees
         return (dec.text, dec.when, max(d[2], dec.confidence))
+    if whole and dec.when == d[1] and all(_lost_glyphs(b.greedy(), d[0]) for b in row.beliefs):
+        # the re-cut is unsure only of glyphs it lost (202年2月13日 of 2024年2月13日), and its
+        # likeliest date is what was read whole
+        return d
     if whole and _lost_glyphs(dec.text, d[0]):
         return d
     if whole and _lost_glyphs(d[0], dec.text):

@@ -537,6 +537,13 @@ def test_a_seal_hides_glyphs_it_does_not_add_them() -> None:
     # the re-cut lost 1 of 16: the whole first reading stands
     got = _under_seal_date(row("2021年11月16日", "2021年11月6日"), first("2021年11月16日", "2021-11-16"), 2021)
     assert got is not None and got[1].isoformat() == "2021-11-16" and got[2] >= 0.9
+    # the re-cut lost the year's 4 and cannot tell 2023 from 2024: unsure only of a glyph the
+    # whole first reading has, so the first reading stands
+    frames = _glyphs("2024年2月13日")
+    frames[7] = {"": 0.6, "4": 0.2, "3": 0.2}
+    r = dataclasses.replace(_date_row(frames), text="2024年2月13日")
+    got = _under_seal_date(r, first("2024年2月13日", "2024-02-13"), 2024)
+    assert got is not None and got[1].isoformat() == "2024-02-13" and got[2] >= 0.9
     # 三 for 二: no glyph lost either way, a person looks
     got = _under_seal_date(row("2022年3月23日", "2022年5月23日"), first("2022年3月23日", "2022-03-23"), 2022)
     assert got is not None and got[1].isoformat() == "2022-03-23" and got[2] <= REPAIRED_DATE_CONFIDENCE
