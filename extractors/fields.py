@@ -668,6 +668,14 @@ def _under_seal_date(row: Row, d: tuple[str, Any, float] | None, anchor: int) ->
         d = (d[0], d[1], row.confidence)
     dec = decode_date(row, anchor)
     if d is None:
+        # a re-cut that read month and day whole, only year glyphs lost (二四年二月二十二日 where
+        # the first pass read 二四年月：十二日): its date, as sure as the line, unless the decoder
+        # decided on another
+        for b in row.beliefs:
+            got = _only_date(dataclasses.replace(row, text=b.greedy()), anchor)
+            if got is not None and _lost_year_only(got[0], got[1], anchor) and (
+                    dec is None or dec.when == got[1] or not dec.decided):
+                return (got[0], got[1], row.confidence)
         if dec is not None:
             return (dec.text, dec.when, dec.confidence)
         # glyphs lost outright (二四年): the wider re-cut's reading, repaired
@@ -679,9 +687,9 @@ def _under_seal_date(row: Row, d: tuple[str, Any, float] | None, anchor: int) ->
         return d
     if dec.when == d[1] and dec.decided:  # the re-cut agrees
         return (dec.text, dec.when, max(d[2], dec.confidence))
-    if whole and dec.when == d[1] and all(_lost_glyphs(b.greedy(), d[0]) for b in row.beliefs):
-        # the re-cut is unsure only of glyphs it lost (202年2月13日 of 2024年2月13日), and its
-        # likeliest date is what was read whole
+    if whole and (dec.when == d[1] or not dec.decided) and all(_lost_glyphs(b.greedy(), d[0]) for b in row.beliefs):
+        # every re-cut read the whole first reading with glyphs missing (202年2月13日 or
+        # 2017年1月日 of 2017年1月4日): unsure only of glyphs it lost, it says nothing against it
         return d
     if whole and _lost_glyphs(dec.text, d[0]):
         return d

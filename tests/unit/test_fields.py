@@ -544,6 +544,11 @@ def test_a_seal_hides_glyphs_it_does_not_add_them() -> None:
     r = dataclasses.replace(_date_row(frames), text="2024年2月13日")
     got = _under_seal_date(r, first("2024年2月13日", "2024-02-13"), 2024)
     assert got is not None and got[1].isoformat() == "2024-02-13" and got[2] >= 0.9
+    # nothing read first (二四年月：十二日); the re-cut read month and day whole, only the year's
+    # 〇二 lost, which the 文号 gives back: as sure as the line
+    r = dataclasses.replace(_date_row(_glyphs("二四年二月二十二日")), text="二四年月：十二日")
+    got = _under_seal_date(r, None, 2024)
+    assert got is not None and got[1].isoformat() == "2024-02-22" and got[2] >= 0.9
     # 三 for 二: no glyph lost either way, a person looks
     got = _under_seal_date(row("2022年3月23日", "2022年5月23日"), first("2022年3月23日", "2022-03-23"), 2022)
     assert got is not None and got[1].isoformat() == "2022-03-23" and got[2] <= REPAIRED_DATE_CONFIDENCE
