@@ -146,7 +146,7 @@ def check_fields(
         v = fields.get(key)
         if v is None:
             out.append(_finding(campaign, "missing_field", f"缺少必填项“{FIELD_ZH.get(key, key)}”", field=key))
-        elif v.source == "ocr" and v.confidence < campaign.low_confidence_below:
+        elif not _sure(v, campaign):
             out.append(_finding(campaign, "low_confidence",
                                 f"“{FIELD_ZH.get(key, key)}”识别置信度低（{v.confidence:.2f}），请人工核对{_where(v)}", field=key, value=v))
 

@@ -25,6 +25,7 @@ import datetime as dt
 import functools
 import re
 from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Any
 
 import spacy
@@ -118,7 +119,8 @@ def _digits(text: str) -> list[int] | None:
     return out
 
 
-def _is_subsequence(short: list[int], long: list[int]) -> bool:
+def is_subsequence(short: Sequence[Any], long: Sequence[Any]) -> bool:
+    """Every item of `short` found in `long`, in order (digits of a year, glyphs of a reading)."""
     it = iter(long)
     return all(any(d == x for x in it) for d in short)
 
@@ -143,7 +145,7 @@ def repair_year(text: str, anchor: int | None) -> int | None:
         yd = [int(c) for c in str(y)]
         if yd[-1] != ds[-1]:
             continue
-        if (len(ds) < 4 and _is_subsequence(ds, yd)) or (len(ds) > 4 and _is_subsequence(yd, ds)):
+        if (len(ds) < 4 and is_subsequence(ds, yd)) or (len(ds) > 4 and is_subsequence(yd, ds)):
             cands.append(y)
     if len(cands) == 1 and (anchor is None or abs(cands[0] - anchor) <= 5):
         return cands[0]

@@ -628,11 +628,6 @@ def _earliest_cell_date(row: Row, anchor: int | None) -> tuple[str, Any, float] 
 _YEAR_DIGIT = {**{c: str(i) for i, c in enumerate("〇一二三四五六七八九")}, "○": "0", "零": "0", **{str(i): str(i) for i in range(10)}}
 
 
-def _is_subsequence(short: str, long: str) -> bool:
-    it = iter(long)
-    return all(ch in it for ch in short)
-
-
 def _lost_year_only(spelt: str, when: Any, anchor: int) -> bool:
     """A date whose month and day were read whole and only year glyphs were lost under the seal
     (二二一年十二月二十八日, 年五月十四日), the year left being part of the document's own
@@ -642,13 +637,20 @@ def _lost_year_only(spelt: str, when: Any, anchor: int) -> bool:
         return False
     frag = "".join(_YEAR_DIGIT.get(ch, "?") for ch in flat[: flat.index("年")])
     year = str(anchor)
-    return len(frag) < 4 and "?" not in frag and _is_subsequence(frag, year) and (not frag or frag[-1] == year[-1])
+    return len(frag) < 4 and "?" not in frag and entities.is_subsequence(frag, year) and (not frag or frag[-1] == year[-1])
+
+
+def _year_given_back(d: tuple[str, Any, float] | None, row: Row, anchor: int) -> tuple[str, Any, float] | None:
+    """`d` as sure as its line when its only loss is year glyphs the 文号 gives back."""
+    if d is not None and _lost_year_only(d[0], d[1], anchor):
+        return (d[0], d[1], max(d[2], row.confidence))
+    return d
 
 
 def _lost_glyphs(fewer: str, more: str) -> bool:
     """`fewer` is `more` with glyphs missing (十八日 of 二十八日, 2024年2月2 of 2024年2月27日)."""
     a, b = (re.sub(r"\s", "", nfkc(t)).replace("○", "〇") for t in (fewer, more))
-    return len(a) < len(b) and _is_subsequence(a, b)
+    return len(a) < len(b) and entities.is_subsequence(a, b)
 
 
 def _under_seal_date(row: Row, d: tuple[str, Any, float] | None, anchor: int) -> tuple[str, Any, float] | None:
@@ -664,8 +666,7 @@ def _under_seal_date(row: Row, d: tuple[str, Any, float] | None, anchor: int) ->
     """
     # whole: the first reading needed no repair (and its year is near the document's)
     whole = d is not None and d[2] >= row.confidence and abs(d[1].year - anchor) <= 1
-    if d is not None and not whole and _lost_year_only(d[0], d[1], anchor):
-        d = (d[0], d[1], row.confidence)
+    d = _year_given_back(d, row, anchor)
     dec = decode_date(row, anchor)
     if d is None:
         # a re-cut that read month and day whole, only year glyphs lost (二四年二月二十二日 where
@@ -679,10 +680,7 @@ def _under_seal_date(row: Row, d: tuple[str, Any, float] | None, anchor: int) ->
         if dec is not None:
             return (dec.text, dec.when, dec.confidence)
         # glyphs lost outright (二四年): the wider re-cut's reading, repaired
-        got = _belief_date(row, anchor)
-        if got is not None and _lost_year_only(got[0], got[1], anchor):
-            got = (got[0], got[1], row.confidence)
-        return got
+        return _year_given_back(_belief_date(row, anchor), row, anchor)
     if dec is None:
         return d
     if dec.when == d[1] and dec.decided:  # the re-cut agrees
@@ -720,8 +718,8 @@ def find_foot_date(rows: list[Row]) -> Hit | None:
             d = two  # a copy annotation's date beside the signing date: the beliefs mix both
         elif row.beliefs and anchor is not None and (d is not None or _DATE_HINT.search(row.text)):
             d = _under_seal_date(row, d, anchor)
-        elif d is not None and anchor is not None and _lost_year_only(d[0], d[1], anchor):
-            d = (d[0], d[1], row.confidence)
+        elif anchor is not None:
+            d = _year_given_back(d, row, anchor)
         if d is None:
             continue
         hit = Hit(d[0], row, d[2], d[1].isoformat())
