@@ -137,23 +137,93 @@ def drop_red_ink(image: np.ndarray) -> np.ndarray:
     rgb = image.astype(np.float32)
     r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
     lum = 0.299 * r + 0.587 * g + 0.114 * b
-    reddish = (r - np.maximum(g, b)) > 35
+    redness = r - np.maximum(g, b)
+    reddish = redness > 35
+    # The pale rim of seal ink (blur, JPEG) is only faintly red; next to clearly red ink and
+    # itself light, it is seal, not text, and goes by the red channel too.
+    import cv2
+
+    near_red = cv2.dilate(reddish.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    reddish |= near_red & (redness > 12) & (lum > 0.6 * float(np.percentile(lum, 90)))
     grey = np.where(reddish, r, lum)
-    v = _divide_by_paper(grey)
-    out = (np.clip((v - 0.15) / (0.75 - 0.15), 0.0, 1.0) * 255).astype(np.uint8)
+    paper = _paper(grey)
+    v = np.asarray(grey / np.maximum(paper, 1.0), dtype=np.float32)
+    # What is much darker than the page's paper (a desk round a photographed page) is no paper
+    # whose faint print levels should follow.
+    lit = np.clip((paper / max(1.0, float(np.percentile(paper, 95))) - 0.45) / 0.15, 0.0, 1.0)
+    black, white = _levels(np.where(reddish, 1.0, v), lit)
+    # Seal ink keeps the fixed levels: in the red channel it is as pale as faint text.
+    black[reddish], white[reddish] = BLACK_POINT, WHITE_POINT
+    out = (np.clip((v - black) / (white - black), 0.0, 1.0) * 255).astype(np.uint8)
     return np.repeat(out[:, :, None], 3, axis=2)
 
 
+# Levels for paper-normalised values: ink at or below BLACK_POINT goes black, anything above
+# WHITE_POINT (red ink in the red channel, paper grain, show-through) goes white.
+BLACK_POINT, WHITE_POINT = 0.15, 0.75
+# Where the darkest ink nearby is faint (a blurred phone photo, a pale copy), levels follow it:
+# text whose strokes reach only 0.65 of paper would otherwise be stretched to white. They do
+# not where that "ink" is only grain: beyond FAINTEST_INK, or less than INK_OVER_GRAIN times
+# the local grain below paper (a desk round a photographed page, noisy paper).
+FAINTEST_INK = 0.82
+INK_OVER_GRAIN = 8.0
+
+
+def _levels(v: np.ndarray, lit: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Black and white points per pixel (float32 maps the size of `v`) from the local ink level.
+
+    The ink level is the darkest value within about 40 px (4x4 min-pooling of a lightly blurred
+    copy, then a 9x9 erosion), smoothed; the grain is the deviation from a 5x5 median in the
+    quietest 4x4 block as near. Where the ink is dark (crisp print) the fixed levels apply; where it is faint and
+    well above the grain, the black point rises to it and the white point keeps 60 % of the way
+    from it to paper, so faint strokes keep their contrast. `lit` (0..1 per pixel, default 1)
+    scales how far levels may follow.
+    """
+    import cv2
+
+    h, w = v.shape
+    if h < 8 or w < 8:
+        return np.full_like(v, BLACK_POINT), np.full_like(v, WHITE_POINT)
+    v = v.astype(np.float32)
+    hh, ww = h // 4, w // 4
+
+    def quarter(a: np.ndarray, how: str) -> np.ndarray:
+        blocks = a[: hh * 4, : ww * 4].reshape(hh, 4, ww, 4)
+        return blocks.min(axis=(1, 3)) if how == "min" else blocks.mean(axis=(1, 3))
+
+    def full(a: np.ndarray) -> np.ndarray:
+        return cv2.resize(a, (w, h), interpolation=cv2.INTER_LINEAR)
+
+    pooled = quarter(cv2.GaussianBlur(v, (3, 3), 0), "min")
+    ink = full(cv2.GaussianBlur(cv2.erode(pooled, np.ones((9, 9), np.uint8)), (0, 0), 3))
+    # Grain as the quietest 4x4 block nearby, so the edges of the strokes themselves do not count.
+    hp = quarter(np.abs(v - cv2.medianBlur(v, 5)), "mean")
+    grain = full(cv2.GaussianBlur(cv2.erode(hp, np.ones((9, 9), np.uint8)), (0, 0), 3))
+    black = np.maximum(BLACK_POINT, ink - 0.05)
+    white = np.maximum(WHITE_POINT, ink + 0.6 * (1.0 - ink))
+    follow = np.clip((FAINTEST_INK - ink) / 0.08, 0.0, 1.0)
+    follow *= np.clip(((1.0 - ink) / np.maximum(grain, 1e-3) - INK_OVER_GRAIN) / 3.0, 0.0, 1.0)
+    if lit is not None:
+        follow *= lit
+    black = follow * black + (1.0 - follow) * BLACK_POINT
+    white = follow * white + (1.0 - follow) * WHITE_POINT
+    return black.astype(np.float32), np.maximum(white, black + 0.05).astype(np.float32)
+
+
 def _divide_by_paper(grey: np.ndarray) -> np.ndarray:
-    """`grey` divided by an estimate of the local paper brightness (a large dilation of a
-    quarter-size copy, blurred): ~1 on paper whatever the lighting, lower on ink. float32."""
+    """`grey` divided by an estimate of the local paper brightness: ~1 on paper whatever the
+    lighting, lower on ink. float32."""
+    return np.asarray(grey / np.maximum(_paper(grey), 1.0), dtype=np.float32)
+
+
+def _paper(grey: np.ndarray) -> np.ndarray:
+    """Local paper brightness: a large dilation of a quarter-size copy, blurred (float32)."""
     import cv2
 
     h, w = grey.shape
     small = cv2.resize(grey, (max(1, w // 4), max(1, h // 4)), interpolation=cv2.INTER_AREA)
     paper = cv2.GaussianBlur(cv2.dilate(small, np.ones((9, 9), np.uint8)), (0, 0), 3)
-    paper = cv2.resize(paper, (w, h), interpolation=cv2.INTER_LINEAR)
-    return np.asarray(grey / np.maximum(paper, 1.0), dtype=np.float32)
+    return np.asarray(cv2.resize(paper, (w, h), interpolation=cv2.INTER_LINEAR), dtype=np.float32)
 
 
 def paper_normalised(image: np.ndarray) -> np.ndarray:
