@@ -3,6 +3,7 @@
     .venv/bin/python bench/bench_seals.py                      # drawn pages (tests/seals/seal_art.py)
     .venv/bin/python bench/bench_seals.py --corpus /tmp/corpus # a generated corpus (samples.generator)
     .venv/bin/python bench/bench_seals.py --reader polar       # polar unwarp only (no seal detector)
+    .venv/bin/python bench/bench_seals.py --read-all           # every strip and both readers, always
     .venv/bin/python bench/bench_seals.py --corpus /tmp/corpus --detect-only  # detection alone, fast
 
 The corpus mode scores against the corpus truth like evaluation/score.py does for seals: same
@@ -215,6 +216,8 @@ def main() -> None:
     ap.add_argument("--corpus", type=Path, help="a generated corpus dir (inbox/, truth/, roster.csv)")
     ap.add_argument("--pages", type=int, default=20, help="drawn pages to time (default 20)")
     ap.add_argument("--reader", choices=("polar", "seal_det", "both"), default="both")
+    ap.add_argument("--sure-polar", type=float, default=0.95, help="SealOptions.sure_polar_score")
+    ap.add_argument("--read-all", action="store_true", help="every strip and both readers (sure_polar_score None)")
     ap.add_argument("--detect-only", action="store_true", help="corpus: find seals without reading them")
     args = ap.parse_args()
 
@@ -225,9 +228,9 @@ def main() -> None:
     from extractors.seals import SealOptions, SealReader
 
     ocr = PaddleOcrEngine(OcrOptions(threads=2))
-    reader = SealReader(SealOptions(text_reader=args.reader, threads=2), ocr=ocr)
+    reader = SealReader(SealOptions(text_reader=args.reader, threads=2, sure_polar_score=None if args.read_all else args.sure_polar), ocr=ocr)
     detector = SealReader(SealOptions(read_text=False))
-    print(f"reader={args.reader}, 2 threads, cpus={os.cpu_count()}")
+    print(f"reader={args.reader}, sure polar={None if args.read_all else args.sure_polar}, 2 threads, cpus={os.cpu_count()}")
     if args.corpus:
         bench_corpus(detector if args.detect_only else reader, args.corpus)
     else:

@@ -72,6 +72,14 @@ class SealOptions(BaseModel):
     text_reader: Literal["polar", "seal_det", "both"] = Field(
         default="both", description="polar unwarp, PaddleOCR's seal text detector, or both (best score wins)"
     )
+    sure_polar_score: float | None = Field(
+        default=0.95,
+        ge=0.0,
+        le=1.0,
+        description="a red seal whose first look (two polar strips, FIRST_LOOK) reads one name, each strip "
+        "at least this sure (five glyphs or more), is read no further (other strips, the seal text detector); None = always "
+        "read in full. Measured on 138 seals of a tuning corpus: the same readings and roles as None",
+    )
     assumed_dpi: int | None = Field(
         default=None,
         ge=50,
@@ -894,7 +902,7 @@ class SealReader:
         beliefs: list[FrameBeliefs] = []
         sub_text: str | None = None
         if self.options.text_reader in ("polar", "both"):
-            text1, score1, strip1, beliefs1 = self._read_polar(up, ug)
+            text1, score1, strip1, beliefs1 = self._read_polar(up, ug, sure_enough=g.color == "red")
             cands.append((text1, score1, strip1))
             beliefs += beliefs1
             if g.color == "grey":
@@ -905,7 +913,9 @@ class SealReader:
                 crop, corigin = _crop_at(image, g, 0.1)
                 raw, rg = _upright(_cv2().cvtColor(crop, _cv2().COLOR_RGB2GRAY), corigin, g)
                 beliefs += self._read_polar(raw, rg)[3]
-        if self.options.text_reader in ("seal_det", "both"):
+        if self.options.text_reader == "seal_det" or (
+            self.options.text_reader == "both" and not (g.color == "red" and cands and self._sure(*cands[0][:2]))
+        ):
             # The detector wants some page round the seal (measured: a 177 px crop reads with
             # 30% margin, not with 10%).
             crop, corigin = _crop_at(image, g, 0.3)
@@ -924,6 +934,11 @@ class SealReader:
             return None, 0.0, sub_text, strip, tuple(beliefs)
         return text, score, sub_text, strip, tuple(beliefs)
 
+    def _sure(self, text: str, score: float) -> bool:
+        """A ring reading sure enough to need no further strips or readers (`sure_polar_score`)."""
+        sure = self.options.sure_polar_score
+        return sure is not None and score >= sure and _cjk_count(text) >= 5
+
     def _ink_image(self, image: np.ndarray, g: _Geom) -> tuple[np.ndarray, tuple[int, int]]:
         """Grey image of the seal's ink alone, dark on white, and where that crop starts on the page."""
         crop, origin = _crop_at(image, g, 0.1)
@@ -931,11 +946,25 @@ class SealReader:
             return _grey_ink(crop, origin, g), origin
         return _red_ink(crop), origin
 
-    def _read_polar(self, up: np.ndarray, ug: _Geom) -> tuple[str, float, np.ndarray | None, list[FrameBeliefs]]:
+    def _read_polar(
+        self, up: np.ndarray, ug: _Geom, *, sure_enough: bool = False
+    ) -> tuple[str, float, np.ndarray | None, list[FrameBeliefs]]:
+        """The best reading of the ring's strips. With `sure_enough`, the first look (the
+        measured arc and the widest default) is read alone, the others only when its strips do
+        not agree surely on one reading."""
         strips = _ring_strips(up, ug)
         if not strips:
             return "", 0.0, None, []
-        results = self._engine().recognize_beliefs(strips)
+        if sure_enough and self.options.sure_polar_score is not None:
+            results = self._engine().recognize_beliefs(strips[:FIRST_LOOK])
+            first = [(_clean_ring_text(t), sc) for t, sc, _ in results]
+            # sure: every strip of the first look read the same name, each surely (a real seal
+            # read 襄阳市自然资源和现划局 at 0.975 on one strip, 规划局 on the other)
+            if not (len({t for t, _ in first}) == 1 and all(self._sure(*r) for r in first)):
+                results += self._engine().recognize_beliefs(strips[FIRST_LOOK:])
+            strips = strips[: len(results)]
+        else:
+            results = self._engine().recognize_beliefs(strips)
         readings = [(_clean_ring_text(t), sc) for t, sc, _ in results]
         best_i = max(range(len(readings)), key=lambda i: _reading_quality(*readings[i]))
         text, score = readings[best_i]
@@ -1532,10 +1561,16 @@ def _ring_strips(up: np.ndarray, ug: _Geom) -> list[np.ndarray]:
     out: list[np.ndarray] = []
     for k, dep in enumerate((depth, min(0.52 * ug.b, depth * 1.15))):
         d_out, d_in = d_border, d_border + dep
-        halves = (128.0, 145.0) if k == 0 else (138.0,)
+        # the widest default arc first: with the measured arc, the first look (FIRST_LOOK)
+        halves = (145.0, 128.0) if k == 0 else (138.0,)
         for start, end in arcs + [(m - h, m + h) for m in mids for h in halves]:
             out.append(_unwarp(up, ug, start, end, d_out, d_in))
     return out
+
+
+# Strips of `_ring_strips` read first when a sure reading may end the reading: the measured arc
+# and the widest default arc (the measured one can lose a faint last glyph, 局 of …保障局).
+FIRST_LOOK = 2
 
 
 def _clean_ring_text(text: str) -> str:

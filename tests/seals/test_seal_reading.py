@@ -8,7 +8,7 @@ import pytest
 from seal_art import SealArtist, SealSpec
 
 from checks.text import levenshtein
-from extractors.seals import SealOptions, SealReader
+from extractors.seals import FIRST_LOOK, SealOptions, SealReader
 
 pytestmark = pytest.mark.slow
 
@@ -153,3 +153,40 @@ def test_grey_seals_over_body_text_rate(seal_reader: SealReader) -> None:
             cers.append(_cer(text, name))
     assert exact >= 6, (exact, cers)
     assert sum(cers) / len(cers) <= 0.08, cers
+
+
+class _CountingEngine:
+    """The real engine, counting the ring strips it is asked to read with beliefs."""
+
+    def __init__(self, engine) -> None:  # type: ignore[no-untyped-def]
+        self.engine, self.strips = engine, 0
+
+    def recognize_beliefs(self, crops, *a, **kw):  # type: ignore[no-untyped-def]
+        self.strips += len(crops)
+        return self.engine.recognize_beliefs(crops, *a, **kw)
+
+    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+        return getattr(self.engine, name)
+
+
+def test_a_sure_first_look_ends_the_reading(artist: SealArtist, ocr_engine) -> None:  # type: ignore[no-untyped-def]
+    """A clear red ring read surely from the first two strips is read no further (no other strips,
+    no seal text detector); without `sure_polar_score` every strip and the detector are read."""
+    page = artist.stamped_page([(SealSpec(name="临汾市住房和城乡建设局", font="serif"), CLEAR)])
+    counts = {}
+    for sure in (None, 0.95):
+        spy = _CountingEngine(ocr_engine)
+        reader = SealReader(SealOptions(sure_polar_score=sure), ocr=spy)
+        f = reader.find_seals(page, page_no=1, dpi=200)[0].finding
+        assert f.text == "临汾市住房和城乡建设局"
+        counts[sure] = spy.strips
+    assert counts[0.95] == FIRST_LOOK < counts[None]
+
+
+def test_an_unsure_first_look_reads_on(ocr_engine) -> None:  # type: ignore[no-untyped-def]
+    """A grey ring is always read in full, whatever its first strips say."""
+    art = SealArtist(dpi=200, seed=7)
+    page = art.stamped_page([(SealSpec(name="阳泉市住房和城乡建设局"), CLEAR)], grey=True)
+    spy = _CountingEngine(ocr_engine)
+    f = SealReader(SealOptions(sure_polar_score=0.95), ocr=spy).find_seals(page, page_no=1, dpi=200)[0].finding
+    assert f.color == "grey" and spy.strips > FIRST_LOOK
