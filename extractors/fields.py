@@ -534,7 +534,7 @@ class DecodedDate(NamedTuple):
     decided: bool = True
 
 
-def decode_date(row: Row, anchor: int) -> DecodedDate | None:
+def decode_date(row: Row, anchor: int, also: int | None = None) -> DecodedDate | None:
     """The date that best explains a line a seal covers, asked of the recogniser's own output.
 
     Every date of the document's year (and the years either side) is spelt as the line spells
@@ -545,12 +545,13 @@ def decode_date(row: Row, anchor: int) -> DecodedDate | None:
     decoded on its own; a cut that cannot tell two dates apart gives way to one that can.
     When no cut decides, or two cuts decide differently, the likeliest date is returned
     undecided, never more confident than `REPAIRED_DATE_CONFIDENCE` (a person confirms it).
-    None when no date fits.
+    `also`: a further year to try (the one the line's first reading shows whole). None when no
+    date fits.
     """
     decided: list[tuple[float, str, Any, float]] = []
     guesses: list[tuple[float, str, Any, float]] = []
     for beliefs in row.beliefs:
-        got = _decode_cut(beliefs, anchor)
+        got = _decode_cut(beliefs, anchor, also)
         if got is not None:
             (decided if got[3] >= DATE_MIN_SHARE else guesses).append(got)
     if decided and len({when for _, _, when, _ in decided}) == 1:
@@ -563,7 +564,7 @@ def decode_date(row: Row, anchor: int) -> DecodedDate | None:
     return DecodedDate(spelt, when, round(min(row.confidence, share, REPAIRED_DATE_CONFIDENCE), 4), decided=False)
 
 
-def _decode_cut(beliefs: FrameBeliefs, anchor: int) -> tuple[float, str, Any, float] | None:
+def _decode_cut(beliefs: FrameBeliefs, anchor: int, also: int | None = None) -> tuple[float, str, Any, float] | None:
     """(gap, spelling, date, share) of the date that best explains one cut of a line, or None.
 
     The share is the probability the best date holds among all dates scored (each date's best
@@ -577,10 +578,11 @@ def _decode_cut(beliefs: FrameBeliefs, anchor: int) -> tuple[float, str, Any, fl
     head, tail = read[: read.find(core)], read[read.find(core) + len(core):]
     limit = max(4, len(core) // 2)  # a seal may hide the three year glyphs and a day glyph
     spelt_all: list[tuple[str, Any]] = []
-    day = dt.date(anchor - 1, 1, 1)
-    while day.year <= anchor + 1:
-        spelt_all += [(spelt, day) for spelt in _date_spellings(day, chinese) if abs(len(spelt) - len(core)) <= limit]
-        day += dt.timedelta(days=1)
+    for year in sorted({anchor - 1, anchor, anchor + 1} | ({also} if also and 1949 < also < 2100 else set())):
+        day = dt.date(year, 1, 1)
+        while day.year == year:
+            spelt_all += [(spelt, day) for spelt in _date_spellings(day, chinese) if abs(len(spelt) - len(core)) <= limit]
+            day += dt.timedelta(days=1)
     near = edit_distances(core, [spelt for spelt, _ in spelt_all]) <= limit
     cands = [c for c, ok in zip(spelt_all, near, strict=True) if ok]
     if not cands:
@@ -653,6 +655,36 @@ def _lost_glyphs(fewer: str, more: str) -> bool:
     return len(a) < len(b) and entities.is_subsequence(a, b)
 
 
+def _losses_of_one_date(first: str, row: Row, years: set[int]) -> tuple[str, Any] | None:
+    """The one date both the first reading and a re-cut are read from with glyphs lost.
+
+    A seal hides glyphs, each reading losing its own (2018年3月1日 read first, 28年3月21日 on
+    the re-cut: 2018年3月21日 holds both, in order); the date is taken only when exactly one
+    date of `years` does, for a re-cut that has a glyph the first reading lacks."""
+    a = re.sub(r"\s", "", nfkc(first)).replace("○", "〇")
+    chinese = bool(re.search(r"[〇一二三四五六七八九十]", a))
+    cuts = []
+    for b in row.beliefs:
+        m = _DATE_CORE.search(re.sub(r"\s", "", nfkc(b.greedy())).replace("○", "〇"))
+        if m and not entities.is_subsequence(m.group(0), a):
+            cuts.append(m.group(0))
+    if not cuts:
+        return None
+    found: dict[Any, str] = {}
+    for year in years:
+        day = dt.date(year, 1, 1)
+        while day.year == year:
+            for spelt in _date_spellings(day, chinese):
+                if entities.is_subsequence(a, spelt) and any(entities.is_subsequence(c, spelt) for c in cuts):
+                    found.setdefault(day, spelt)
+            day += dt.timedelta(days=1)
+    return next(((t, w) for w, t in found.items()), None) if len(found) == 1 else None
+
+
+# the date-like middle of a re-cut's reading (digits or Chinese numerals, 年 月 日)
+_DATE_CORE = re.compile(r"[0-9〇零一二三四五六七八九十][0-9〇零一二三四五六七八九十年月日]*日")
+
+
 def _under_seal_date(row: Row, d: tuple[str, Any, float] | None, anchor: int) -> tuple[str, Any, float] | None:
     """The date of a line a seal covers, from the first reading `d` and the recogniser's output
     re-cut wider (`decode_date`).
@@ -660,14 +692,18 @@ def _under_seal_date(row: Row, d: tuple[str, Any, float] | None, anchor: int) ->
     A seal hides glyphs; it does not add them. So where the two readings differ by glyphs one
     of them lacks, the fuller one stands (二〇二四年二月十八日 read first, 二十八日 on the re-cut:
     the first pass lost 二; 2021年11月6日 on the re-cut of a whole 2021年11月16日: the re-cut lost
-    one). Any other disagreement, or a re-cut that cannot tell the date from another, leaves the
-    first reading for a person to confirm; with no first reading, the re-cut's likeliest date is taken. A date
+    one). Where each lost glyphs of its own, the one date holding both stands
+    (`_losses_of_one_date`). Any other disagreement leaves a date for a person to confirm: the
+    re-cut's where the decoder decided on it (2018年11月01日 read first, 04日 on both re-cuts),
+    else the first reading; with no first reading, the re-cut's likeliest date is taken. A date
     whose only loss is year glyphs the 文号 gives back keeps the line's confidence.
     """
     # whole: the first reading needed no repair (and its year is near the document's)
     whole = d is not None and d[2] >= row.confidence and abs(d[1].year - anchor) <= 1
     d = _year_given_back(d, row, anchor)
-    dec = decode_date(row, anchor)
+    # the year a sure first reading shows is a candidate too (a certificate issued two years
+    # after its 文号's year: 2018年3月1日 read first, 28年3月21日 on the re-cut)
+    dec = decode_date(row, anchor, d[1].year if d is not None and d[2] >= row.confidence else None)
     if d is None:
         # a re-cut that read month and day whole, only year glyphs lost (二四年二月二十二日 where
         # the first pass read 二四年月：十二日): its date, as sure as the line, unless the decoder
@@ -681,6 +717,10 @@ def _under_seal_date(row: Row, d: tuple[str, Any, float] | None, anchor: int) ->
             return (dec.text, dec.when, dec.confidence)
         # glyphs lost outright (二四年): the wider re-cut's reading, repaired
         return _year_given_back(_belief_date(row, anchor), row, anchor)
+    if d[2] >= row.confidence and not (dec is not None and dec.when == d[1] and dec.decided):
+        both = _losses_of_one_date(d[0], row, {anchor - 1, anchor, anchor + 1, d[1].year})
+        if both is not None:
+            return (both[0], both[1], row.confidence)
     if dec is None:
         return d
     if dec.when == d[1] and dec.decided:  # the re-cut agrees
@@ -693,6 +733,8 @@ def _under_seal_date(row: Row, d: tuple[str, Any, float] | None, anchor: int) ->
         return d
     if whole and _lost_glyphs(d[0], dec.text):
         return (dec.text, dec.when, row.confidence)
+    if whole and dec.decided:
+        return (dec.text, dec.when, min(dec.confidence, REPAIRED_DATE_CONFIDENCE))
     if whole or not dec.decided:
         return (d[0], d[1], min(d[2], REPAIRED_DATE_CONFIDENCE))
     return (dec.text, dec.when, dec.confidence)

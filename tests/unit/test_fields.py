@@ -522,7 +522,7 @@ def test_a_seal_hides_glyphs_it_does_not_add_them() -> None:
     import dataclasses
     import datetime as dt
 
-    from extractors.fields import REPAIRED_DATE_CONFIDENCE, _under_seal_date
+    from extractors.fields import REPAIRED_DATE_CONFIDENCE, _losses_of_one_date, _under_seal_date
 
     def row(first: str, recut: str):  # noqa: ANN202
         r = _date_row(_glyphs(recut))
@@ -549,9 +549,17 @@ def test_a_seal_hides_glyphs_it_does_not_add_them() -> None:
     r = dataclasses.replace(_date_row(_glyphs("二四年二月二十二日")), text="二四年月：十二日")
     got = _under_seal_date(r, None, 2024)
     assert got is not None and got[1].isoformat() == "2024-02-22" and got[2] >= 0.9
-    # 三 for 二: no glyph lost either way, a person looks
+    # 3 and 5: no glyph lost either way, so a person looks; the value shown is the re-cut's, which
+    # the decoder could decide on
     got = _under_seal_date(row("2022年3月23日", "2022年5月23日"), first("2022年3月23日", "2022-03-23"), 2022)
-    assert got is not None and got[1].isoformat() == "2022-03-23" and got[2] <= REPAIRED_DATE_CONFIDENCE
+    assert got is not None and got[1].isoformat() == "2022-05-23" and got[2] <= REPAIRED_DATE_CONFIDENCE
+    # each reading lost its own glyphs (2 of 21 first, 01 of the year on the re-cut), and the
+    # certificate was issued two years after its 文号's year: the one date holding both
+    got = _under_seal_date(row("2018年3月1日", "28年3月21日"), first("2018年3月1日", "2018-03-01"), 2016)
+    assert got is not None and got[1].isoformat() == "2018-03-21" and got[2] >= 0.9
+    # two dates hold both (2021年12月1日 and 2021年12月11日): no one date is taken from the losses
+    assert _losses_of_one_date("2021年1月1日", row("2021年1月1日", "202年12月1日"), {2020, 2021, 2022}) is None
+    assert _losses_of_one_date("2018年3月1日", row("2018年3月1日", "28年3月21日"), {2018})[0] == "2018年3月21日"
 
 
 def test_hazards_listed_under_the_problems_section_are_no_focus_areas(rules) -> None:
