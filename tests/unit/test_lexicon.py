@@ -78,6 +78,25 @@ def test_a_long_name_read_with_several_slips_is_confirmed_only_far_ahead_of_any_
     assert hit is None or hit[0] != name
 
 
+def test_a_short_name_with_several_faint_glyphs_is_confirmed_far_ahead_of_any_rival() -> None:
+    """A 9-glyph name (a photocopied seal: 运盛公安消防 read) costs over MAX_GAP; it is confirmed
+    within MAX_GAP_PER_GLYPH per glyph while every other candidate is far behind."""
+    from checks.lexicon import MAX_GAP, MAX_GAP_PER_GLYPH, name_gap
+
+    name = "运城市公安消防支队"
+    p = 0.02
+    faint = {1: {"盛": 0.95 - p, "城": p, "": 0.03}, 2: {"": 0.95 - p, "市": p, "盛": 0.03},
+             7: {"": 0.95 - p, "支": p, "防": 0.03}}
+    b = ring(name, faint)
+    assert b.greedy() == "运盛公安消防队"
+    assert MAX_GAP < name_gap(b, name) <= MAX_GAP_PER_GLYPH * len(name)
+    hit = confirm_name(seal(b), [name, "运城市人力资源和社会保障局"], others=["运城市河津市育才技能培训中心"])
+    assert hit is not None and hit[0] == name
+    # another body one glyph away (支队 / 大队) is no confirmation of either
+    hit = confirm_name(seal(b), [name, "运城市公安消防大队"])
+    assert hit is None
+
+
 def test_another_body_with_a_similar_name_is_not_confirmed() -> None:
     read = "大同市平城区阳光职业培训学校"
     b = ring(read)
