@@ -60,9 +60,11 @@ _DATE_DAMAGED = re.compile(
 # The whole year hidden under a seal, only its 年 left at the start of the line (年五月十四日).
 _DATE_NO_YEAR = re.compile(
     r"^\s*年\s*(?P<m>[一二三四五六七八九十]{1,3}|[0-9０-９]{1,2})\s*月\s*(?P<d>[一二三四五六七八九十]{1,3}|[0-9０-９]{1,2})\s*日")
-# Digits may be spaced out (a stamped date read as "2 0 2 4 . 2 . 1 8").
+# Digits may be spaced out (a stamped date read as "2 0 2 4 . 2 . 1 8"). 日 closes a date; without
+# it no digit may follow (2024.2.1 is no date inside 2024.2.18), with it digits may (2016年1月27日24:
+# a copy annotation's digits run into the row).
 _DATE_NUM = re.compile(r"(?<!\d)(?P<y>(?:1\s?9|2\s?0)\s?\d\s?\d)\s*(?P<s>[年./\-])\s*(?P<m>\d(?:\s?\d)?)\s*[月./\-]\s*"
-                       r"(?P<d>\d(?:\s?\d)?)(?:\s*日)?(?!\s?\d)")
+                       r"(?P<d>\d(?:\s?\d)?)(?:\s*日|(?!\s?\d))")
 # 2024年220日: 月 lost, month and day run together.
 _DATE_NO_MONTH = re.compile(r"(?P<y>(?:19|20)\d{2})\s*年\s*(?P<md>\d{2,4})\s*日")
 # 2024年02F17日: 月 misread as one other glyph (F, A, 円, 用 …) between intact 年 and 日.

@@ -46,6 +46,10 @@ def test_dates_printed_and_damaged() -> None:
     assert dates("2024年13F17日") == []
     assert dates("二〇二三年二月三十日") == []  # no such day
     assert dates("二二三年十一月六日", 2023, clean_only=True) == []
+    # 日 closes a date: digits run into the row after it (a copy annotation's) belong to no date,
+    # while without 日 a date is never cut out of a longer number
+    assert dates("2016年1月27日24") == [(0, 10, dt.date(2016, 1, 27))]
+    assert dates("2024.2.18") == [(0, 9, dt.date(2024, 2, 18))]
 
 
 def test_repair_year() -> None:
