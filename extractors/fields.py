@@ -14,6 +14,7 @@ import dataclasses
 import datetime as dt
 import math
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -516,6 +517,16 @@ def _cn_number(n: int) -> str:
     return (("" if tens == 1 else _CN_DIGITS[tens]) + "十" if tens else "") + (_CN_DIGITS[ones] if ones else "")
 
 
+def _spellings_of_years(years: Iterable[int], chinese: bool) -> Iterator[tuple[str, dt.date]]:
+    """(spelling, day) for every day of `years` (in order), each spelt as `_date_spellings` does."""
+    for year in sorted(years):
+        day = dt.date(year, 1, 1)
+        while day.year == year:
+            for spelt in _date_spellings(day, chinese):
+                yield spelt, day
+            day += dt.timedelta(days=1)
+
+
 def _date_spellings(when: dt.date, chinese: bool) -> list[str]:
     y, m, d = when.year, when.month, when.day
     if chinese:
@@ -577,12 +588,8 @@ def _decode_cut(beliefs: FrameBeliefs, anchor: int, also: int | None = None) -> 
     chinese = bool(re.search(r"[〇○零一二三四五六七八九十]", core))
     head, tail = read[: read.find(core)], read[read.find(core) + len(core):]
     limit = max(4, len(core) // 2)  # a seal may hide the three year glyphs and a day glyph
-    spelt_all: list[tuple[str, Any]] = []
-    for year in sorted({anchor - 1, anchor, anchor + 1} | ({also} if also and 1949 < also < 2100 else set())):
-        day = dt.date(year, 1, 1)
-        while day.year == year:
-            spelt_all += [(spelt, day) for spelt in _date_spellings(day, chinese) if abs(len(spelt) - len(core)) <= limit]
-            day += dt.timedelta(days=1)
+    years = {anchor - 1, anchor, anchor + 1} | ({also} if also and 1949 < also < 2100 else set())
+    spelt_all = [(spelt, day) for spelt, day in _spellings_of_years(years, chinese) if abs(len(spelt) - len(core)) <= limit]
     near = edit_distances(core, [spelt for spelt, _ in spelt_all]) <= limit
     cands = [c for c, ok in zip(spelt_all, near, strict=True) if ok]
     if not cands:
@@ -649,9 +656,14 @@ def _year_given_back(d: tuple[str, Any, float] | None, row: Row, anchor: int) ->
     return d
 
 
+def _flat_date(text: str) -> str:
+    """A date reading compared glyph by glyph: NFKC, no spaces, ○ as 〇."""
+    return re.sub(r"\s", "", nfkc(text)).replace("○", "〇")
+
+
 def _lost_glyphs(fewer: str, more: str) -> bool:
     """`fewer` is `more` with glyphs missing (十八日 of 二十八日, 2024年2月2 of 2024年2月27日)."""
-    a, b = (re.sub(r"\s", "", nfkc(t)).replace("○", "〇") for t in (fewer, more))
+    a, b = _flat_date(fewer), _flat_date(more)
     return len(a) < len(b) and entities.is_subsequence(a, b)
 
 
@@ -661,23 +673,19 @@ def _losses_of_one_date(first: str, row: Row, years: set[int]) -> tuple[str, Any
     A seal hides glyphs, each reading losing its own (2018年3月1日 read first, 28年3月21日 on
     the re-cut: 2018年3月21日 holds both, in order); the date is taken only when exactly one
     date of `years` does, for a re-cut that has a glyph the first reading lacks."""
-    a = re.sub(r"\s", "", nfkc(first)).replace("○", "〇")
+    a = _flat_date(first)
     chinese = bool(re.search(r"[〇一二三四五六七八九十]", a))
     cuts = []
     for b in row.beliefs:
-        m = _DATE_CORE.search(re.sub(r"\s", "", nfkc(b.greedy())).replace("○", "〇"))
+        m = _DATE_CORE.search(_flat_date(b.greedy()))
         if m and not entities.is_subsequence(m.group(0), a):
             cuts.append(m.group(0))
     if not cuts:
         return None
     found: dict[Any, str] = {}
-    for year in years:
-        day = dt.date(year, 1, 1)
-        while day.year == year:
-            for spelt in _date_spellings(day, chinese):
-                if entities.is_subsequence(a, spelt) and any(entities.is_subsequence(c, spelt) for c in cuts):
-                    found.setdefault(day, spelt)
-            day += dt.timedelta(days=1)
+    for spelt, day in _spellings_of_years(years, chinese):
+        if entities.is_subsequence(a, spelt) and any(entities.is_subsequence(c, spelt) for c in cuts):
+            found.setdefault(day, spelt)
     return next(((t, w) for w, t in found.items()), None) if len(found) == 1 else None
 
 

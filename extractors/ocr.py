@@ -147,7 +147,7 @@ def drop_red_ink(image: np.ndarray) -> np.ndarray:
     reddish |= near_red & (redness > 12) & (lum > 0.6 * float(np.percentile(lum, 90)))
     grey = np.where(reddish, r, lum)
     paper = _paper(grey)
-    v = np.asarray(grey / np.maximum(paper, 1.0), dtype=np.float32)
+    v = _divide_by_paper(grey, paper)
     # What is much darker than the page's paper (a desk round a photographed page) is no paper
     # whose faint print levels should follow.
     lit = np.clip((paper / max(1.0, float(np.percentile(paper, 95))) - 0.45) / 0.15, 0.0, 1.0)
@@ -169,15 +169,15 @@ FAINTEST_INK = 0.82
 INK_OVER_GRAIN = 8.0
 
 
-def _levels(v: np.ndarray, lit: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+def _levels(v: np.ndarray, lit: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Black and white points per pixel (float32 maps the size of `v`) from the local ink level.
 
     The ink level is the darkest value within about 40 px (4x4 min-pooling of a lightly blurred
     copy, then a 9x9 erosion), smoothed; the grain is the deviation from a 5x5 median in the
     quietest 4x4 block as near. Where the ink is dark (crisp print) the fixed levels apply; where it is faint and
     well above the grain, the black point rises to it and the white point keeps 60 % of the way
-    from it to paper, so faint strokes keep their contrast. `lit` (0..1 per pixel, default 1)
-    scales how far levels may follow.
+    from it to paper, so faint strokes keep their contrast. `lit` (0..1 per pixel) scales how
+    far levels may follow.
     """
     import cv2
 
@@ -203,17 +203,16 @@ def _levels(v: np.ndarray, lit: np.ndarray | None = None) -> tuple[np.ndarray, n
     white = np.maximum(WHITE_POINT, ink + 0.6 * (1.0 - ink))
     follow = np.clip((FAINTEST_INK - ink) / 0.08, 0.0, 1.0)
     follow *= np.clip(((1.0 - ink) / np.maximum(grain, 1e-3) - INK_OVER_GRAIN) / 3.0, 0.0, 1.0)
-    if lit is not None:
-        follow *= lit
+    follow *= lit
     black = follow * black + (1.0 - follow) * BLACK_POINT
     white = follow * white + (1.0 - follow) * WHITE_POINT
     return black.astype(np.float32), np.maximum(white, black + 0.05).astype(np.float32)
 
 
-def _divide_by_paper(grey: np.ndarray) -> np.ndarray:
-    """`grey` divided by an estimate of the local paper brightness: ~1 on paper whatever the
-    lighting, lower on ink. float32."""
-    return np.asarray(grey / np.maximum(_paper(grey), 1.0), dtype=np.float32)
+def _divide_by_paper(grey: np.ndarray, paper: np.ndarray | None = None) -> np.ndarray:
+    """`grey` divided by an estimate of the local paper brightness (`_paper`, unless given):
+    ~1 on paper whatever the lighting, lower on ink. float32."""
+    return np.asarray(grey / np.maximum(_paper(grey) if paper is None else paper, 1.0), dtype=np.float32)
 
 
 def _paper(grey: np.ndarray) -> np.ndarray:
