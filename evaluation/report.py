@@ -214,6 +214,8 @@ def render_text(report: EvalReport, *, max_diffs: int = 30) -> str:
     L.append(
         f"  ring text exact {_f(s.text_exact_rate)} ({s.text_exact}/{s.text_pairs}), "
         f"mean CER {_f(s.mean_cer, 4)}; "
+        f"seals cut by the page edge, visible part read right {_f(s.partial_text_visible_rate)} "
+        f"({s.partial_text_visible}/{s.partial_text_pairs}); "
         f"role accuracy {_f(s.role_accuracy)} ({s.role_correct}/{s.role_pairs})"
     )
     if s.targets:
@@ -314,8 +316,12 @@ def render_markdown(report: EvalReport, *, max_diffs: int = 30) -> str:
                 f"{_f(s.detection.precision)} / {_f(s.detection.recall)} / {_f(s.detection.f1)}",
             ],
             ["truth / predicted / matched", f"{s.truth} / {s.predicted} / {s.detection.tp}"],
-            ["ring text exact", f"{_f(s.text_exact_rate)} ({s.text_exact}/{s.text_pairs})"],
+            ["ring text exact (whole seals)", f"{_f(s.text_exact_rate)} ({s.text_exact}/{s.text_pairs})"],
             ["mean CER", _f(s.mean_cer, 4)],
+            [
+                "seals cut by the page edge: visible part read right",
+                f"{_f(s.partial_text_visible_rate)} ({s.partial_text_visible}/{s.partial_text_pairs})",
+            ],
             ["role accuracy", f"{_f(s.role_accuracy)} ({s.role_correct}/{s.role_pairs})"],
         ],
     )

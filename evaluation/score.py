@@ -31,9 +31,13 @@ Conventions (all metrics):
 * Seals: per document, candidate pairs (truth, result) on the same page with IoU >= 0.3 are
   matched greedily by descending IoU (ties: truth order, then result order). Matched = TP,
   unmatched result seals = FP, unmatched truth seals = FN. Over matched pairs whose truth seal has
-  a non-empty ring text: exact rate (after NFKC + whitespace removal; a result text of ``null``
-  reads as ``""``) and mean CER = Levenshtein(got, truth) / len(truth) on the normalised strings
-  (not capped: a long wrong reading can exceed 1). Role accuracy is over all matched pairs:
+  a non-empty ring text and the whole seal on the page: exact rate (after NFKC + whitespace
+  removal; a result text of ``null`` reads as ``""``) and mean CER = Levenshtein(got, truth) /
+  len(truth) on the normalised strings (not capped: a long wrong reading can exceed 1). A seal
+  cut by the page edge (truth ``partial: true``) shows only part of its ring, and the pipeline
+  reads what is there rather than guessing the rest (issue 4): it is scored apart, read right
+  when the result text is at least two glyphs of the truth text, in order and unbroken
+  (``partial_text_pairs`` / ``partial_text_visible``). Role accuracy is over all matched pairs:
   truth ``role`` (``null``/``"null"`` = no role) equals result ``matches``.
 * Seal breakdowns (``seals.by_color``, ``seals.by_shape``): recall, ring text and role are
   grouped by the *truth* seal's ``color`` / ``shape`` (missing -> ``"unknown"``). Precision by
@@ -239,6 +243,9 @@ class SealScores(BaseModel):
     text_exact: int
     text_exact_rate: float | None
     mean_cer: float | None
+    partial_text_pairs: int = Field(default=0, description="matched pairs whose truth seal is cut by the page edge")
+    partial_text_visible: int = Field(default=0, description="... of which the result read a run of the ring text")
+    partial_text_visible_rate: float | None = None
     role_pairs: int
     role_correct: int
     role_accuracy: float | None
@@ -354,7 +361,7 @@ class EvalReport(BaseModel):
 
 
 class _TruthSeal:
-    __slots__ = ("page", "bbox", "text", "role", "shape", "shape_group", "color")
+    __slots__ = ("page", "bbox", "text", "role", "shape", "shape_group", "color", "partial")
 
     def __init__(self, raw: Any) -> None:
         raw = raw if isinstance(raw, dict) else {}
@@ -369,6 +376,7 @@ class _TruthSeal:
         self.shape = shape
         self.shape_group = shape if isinstance(shape, str) and shape else UNKNOWN_GROUP
         self.color = color if isinstance(color, str) and color else UNKNOWN_GROUP
+        self.partial = raw.get("partial") is True
 
 
 class _Truth:
@@ -618,6 +626,7 @@ def evaluate(truth_dir: Path, results_dir: Path) -> EvalReport:
     unattributed_fp = 0
     uncoloured = 0  # result seals that carry no colour of their own
     text_pairs = text_exact = role_pairs = role_correct = 0
+    partial_pairs = partial_visible = 0
     cer_sum = 0.0
     code_truth: dict[str, int] = {}
     code_found: dict[str, int] = {}
@@ -721,7 +730,15 @@ def evaluate(truth_dir: Path, results_dir: Path) -> EvalReport:
                 diff.seals.append(SealDiff(kind="spurious", page=g.page, bbox=list(g.bbox), got=g.text))
         for i, j, v in sorted(pairs):
             s, g = t.seals[i], r.seals[j]
-            if s.text is not None:
+            if s.text is not None and s.partial:
+                partial_pairs += 1
+                if _visible_part(g.text, s.text):
+                    partial_visible += 1
+                else:
+                    diff.seals.append(
+                        SealDiff(kind="text", page=s.page, bbox=s.bbox, truth=s.text, got=g.text, iou=round(v, 4))
+                    )
+            elif s.text is not None:
                 text_pairs += 1
                 c = cer(g.text, s.text)
                 cer_sum += c
@@ -781,6 +798,9 @@ def evaluate(truth_dir: Path, results_dir: Path) -> EvalReport:
         text_exact=text_exact,
         text_exact_rate=_ratio(text_exact, text_pairs),
         mean_cer=_ratio(cer_sum, text_pairs),
+        partial_text_pairs=partial_pairs,
+        partial_text_visible=partial_visible,
+        partial_text_visible_rate=_ratio(partial_visible, partial_pairs),
         role_pairs=role_pairs,
         role_correct=role_correct,
         role_accuracy=_ratio(role_correct, role_pairs),
@@ -851,6 +871,13 @@ def _metric(report: EvalReport, path: str) -> float | None:
         if obj is None:
             return None
     return obj
+
+
+def _visible_part(got: str | None, truth: str) -> bool:
+    """`got` is a run of at least two glyphs of `truth` (normalised): what a seal cut by the
+    page edge shows of its ring, read right."""
+    g = normalize_text(got or "")
+    return len(g) >= 2 and g in normalize_text(truth)
 
 
 class _SealGroups:

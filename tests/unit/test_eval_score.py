@@ -878,3 +878,26 @@ def test_seal_colour_from_results_that_carry_it() -> None:
         page, color = 1, "grey"
 
     assert _result_seal_colour(Got(), [], None) == "grey"
+
+
+def test_a_seal_cut_by_the_page_edge_is_scored_on_what_it_shows(tmp_path: Path) -> None:
+    """Only part of a cut seal's ring is on the page: reading that part right (a run of the
+    truth text) is right, a guess at the rest or a slip is not; whole seals alone make the
+    ring text exact rate."""
+    truth, res = tmp_path / "truth", tmp_path / "results"
+    base = {"doc_type": "unknown", "status": "flagged", "fields": {}, "finding_codes": ["unknown_doc_type"]}
+    cut = dict(_truth_seal(1, [0, 0, 100, 100], "临汾华晋技工学校", "grey"), partial=True)
+    cut2 = dict(_truth_seal(1, [500, 500, 600, 600], "山西弘毅教育咨询有限公司", "red"), partial=True)
+    whole = _truth_seal(2, [0, 0, 100, 100], "临汾市住房和城乡建设局", "red")
+    docs = {
+        "a" * 64: ([cut, cut2, whole], [_got(1, [0, 0, 100, 100], "临汾华晋"), _got(1, [500, 500, 600, 600], "山西霞教育"),
+                                        _got(2, [0, 0, 100, 100], "临汾市住房和城乡建设局")]),
+        "b" * 64: ([cut], [_got(1, [0, 0, 100, 100], "晋")]),  # one glyph says nothing
+    }
+    for doc_id, (seals, got) in docs.items():
+        _write(truth, f"{doc_id}.json", dict(base, key=doc_id[:4], document_id=doc_id, seals=seals))
+        _write(res, f"{doc_id}.json", _seal_doc(doc_id, got))
+    s = evaluate(truth, res).seals
+    assert (s.text_pairs, s.text_exact) == (1, 1)
+    assert (s.partial_text_pairs, s.partial_text_visible) == (3, 1)
+    assert s.by_color["grey"].text_pairs == 0
