@@ -199,6 +199,21 @@ def test_another_roster_body_is_read_as_itself() -> None:
     assert hit is not None and hit[0] == read
 
 
+def test_another_body_is_confirmed_only_on_every_glyph_and_a_clear_reading() -> None:
+    """A name the document does not expect (another roster body) may not leave a glyph
+    unverified, nor cost more than MAX_GAP: 忻州事… read whole on a forwarded notice is no
+    朔州市…, though one unverified 朔 and a cheap 事/市 would make it fit."""
+    read = "忻州事人力资源和社会保障局"
+    other = "朔州市人力资源和社会保障局"
+    b = ring(read, {2: {"事": 0.6, "市": 0.35, "": 0.04}})
+    assert confirm_name(seal(b), [other]) is not None  # expected: 忻 is left unverified
+    assert confirm_name(seal(b), ["忻州市忻府区德馨技能培训中心"], others=[other]) is None
+    # read whole, the other body is what the ring says
+    whole = ring(other, {2: {"事": 0.6, "市": 0.35, "": 0.04}})
+    hit = confirm_name(seal(whole), ["忻州市忻府区德馨技能培训中心"], others=[other])
+    assert hit is not None and hit[0] == other
+
+
 def test_batched_scores_are_the_sum_over_every_alignment() -> None:
     """Brute force on a tiny line: every frame path that collapses to the label, summed."""
     import itertools
