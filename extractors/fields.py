@@ -490,6 +490,22 @@ def anchor_year(rows: list[Row]) -> int | None:
 REPAIRED_DATE_CONFIDENCE = 0.5
 
 
+# a run of date glyphs in a row's text (digits or Chinese numerals, 年 月 日 and separators)
+_DATE_RUN = re.compile(r"[0-9〇○零一二三四五六七八九十][0-9〇○零一二三四五六七八九十年月日.\-/]*")
+
+
+def _as_sure_as_its_date(row: Row) -> Row:
+    """The row with the confidence of the boxes its date is read from.
+
+    Seal strokes beside a date under a seal are read as boxes of their own (市, 新班 at 0.4);
+    what the recogniser made of them says nothing about the date beside them."""
+    runs = [m for m in _DATE_RUN.finditer(row.text) if _DATE_HINT.search(m.group(0))]
+    if len(row.cells) < 2 or not runs:
+        return row
+    m = max(runs, key=lambda m: len(m.group(0)))
+    return dataclasses.replace(row, confidence=_row_conf(row, m.start(), m.end()))
+
+
 def _only_date(row: Row, anchor: int | None) -> tuple[str, Any, float] | None:
     """(matched text, date, confidence) when a row is essentially just a date."""
     text = nfkc(row.text)
@@ -767,7 +783,7 @@ def find_foot_date(rows: list[Row]) -> Hit | None:
         if two is not None:
             d = two  # a copy annotation's date beside the signing date: the beliefs mix both
         elif row.beliefs and anchor is not None and (d is not None or _DATE_HINT.search(row.text)):
-            d = _under_seal_date(row, d, anchor)
+            d = _under_seal_date(_as_sure_as_its_date(row), d, anchor)
         elif anchor is not None:
             d = _year_given_back(d, row, anchor)
         if d is None:

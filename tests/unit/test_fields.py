@@ -354,6 +354,21 @@ def test_a_foot_date_the_recogniser_cannot_confirm_is_left_for_a_person(rules) -
     assert clean["report_date"].confidence > 0.9
 
 
+def test_seal_strokes_read_beside_a_date_under_the_seal_leave_it_sure(rules) -> None:
+    """The seal's ring beside the date read as a box of its own (新班 at 0.4): the date, read
+    whole and confirmed by the recogniser re-cut, is as sure as its own box."""
+    from tests.unit.test_lexicon import beliefs
+
+    rows = [r if r != ["2024年2月26日"] else ["新班", "2024年2月26日"] for r in REPORT]
+    page = ocr_page(rows, x_gap=20)
+    page = page.model_copy(update={"lines": tuple(
+        ln.model_copy(update={"confidence": 0.4}) if ln.text == "新班" else
+        ln.model_copy(update={"beliefs": (beliefs(_glyphs("2024年2月26日"), k=6),)}) if ln.text == "2024年2月26日" else ln
+        for ln in page.lines)})
+    got = extract_fields([page], rules.doctypes["self_inspection_report"])
+    assert got["report_date"].value == "2024-02-26" and got["report_date"].confidence > 0.9
+
+
 def test_a_foot_date_only_partly_read_gives_its_likeliest_date_for_a_person_to_confirm(rules) -> None:
     """The first pass read 2024年2月日 (the seal hid the day); the recogniser saw 26 or 28.
     The date is there: the likeliest is given at low confidence, not reported missing."""
