@@ -683,6 +683,20 @@ def _lost_glyphs(fewer: str, more: str) -> bool:
     return len(a) < len(b) and entities.is_subsequence(a, b)
 
 
+def _cut_lost_glyphs(cut: str, whole: str) -> bool:
+    """A re-cut's reading is the whole date with glyphs missing, once what the wider cut took in
+    beside the line is set aside: a glyph or two before the date, anything after its 日
+    (22023年03月1日 of 2023年03月11日: a ring stroke read as 2, and one 1 lost)."""
+    flat = _flat_date(cut)
+    end = flat.rfind("日")
+    flat = flat[: end + 1] if end >= 0 else flat
+    full = _flat_date(whole)
+    for i in range(min(3, len(flat))):  # the fewest glyphs set aside
+        if entities.is_subsequence(flat[i:], full):
+            return len(flat) - i < len(full)
+    return False
+
+
 def _losses_of_one_date(first: str, row: Row, years: set[int]) -> tuple[str, Any] | None:
     """The one date both the first reading and a re-cut are read from with glyphs lost.
 
@@ -749,7 +763,7 @@ def _under_seal_date(row: Row, d: tuple[str, Any, float] | None, anchor: int) ->
         return d
     if dec.when == d[1] and dec.decided:  # the re-cut agrees
         return (dec.text, dec.when, max(d[2], dec.confidence))
-    if whole and (dec.when == d[1] or not dec.decided) and all(_lost_glyphs(b.greedy(), d[0]) for b in row.beliefs):
+    if whole and (dec.when == d[1] or not dec.decided) and all(_cut_lost_glyphs(b.greedy(), d[0]) for b in row.beliefs):
         # every re-cut read the whole first reading with glyphs missing (202年2月13日 or
         # 2017年1月日 of 2017年1月4日): unsure only of glyphs it lost, it says nothing against it
         return d

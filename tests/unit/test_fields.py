@@ -369,6 +369,22 @@ def test_seal_strokes_read_beside_a_date_under_the_seal_leave_it_sure(rules) -> 
     assert got["report_date"].value == "2024-02-26" and got["report_date"].confidence > 0.9
 
 
+def test_a_recut_that_took_in_a_ring_stroke_and_lost_a_glyph_says_nothing_against_the_date(rules) -> None:
+    """Read whole first (2024年2月26日); the wide re-cut took in a ring stroke (read 1) and
+    both re-cuts lost the 6: each is the date with glyphs lost, so the date stands."""
+    from extractors.fields import _cut_lost_glyphs
+    from tests.unit.test_lexicon import beliefs
+
+    cuts = (beliefs(_glyphs("12024年2月2日"), k=6), beliefs(_glyphs("2024年2月2日"), k=6))
+    page = ocr_page(REPORT)
+    page = page.model_copy(update={"lines": tuple(
+        ln.model_copy(update={"beliefs": cuts}) if ln.text == "2024年2月26日" else ln for ln in page.lines)})
+    got = extract_fields([page], rules.doctypes["self_inspection_report"])
+    assert got["report_date"].value == "2024-02-26" and got["report_date"].confidence > 0.9
+    assert _cut_lost_glyphs("2024年2月2日印", "2024年2月26日")
+    assert not _cut_lost_glyphs("2024年2月28日", "2024年2月26日")  # another glyph, not a lost one
+
+
 def test_a_foot_date_only_partly_read_gives_its_likeliest_date_for_a_person_to_confirm(rules) -> None:
     """The first pass read 2024年2月日 (the seal hid the day); the recogniser saw 26 or 28.
     The date is there: the likeliest is given at low confidence, not reported missing."""
