@@ -231,8 +231,7 @@ def _grey_ink(crop: np.ndarray, origin: tuple[int, int], g: _Geom) -> np.ndarray
     """
     cv2 = _cv2()
     grey = cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY) if crop.ndim == 3 else crop
-    hist = np.bincount(grey.ravel(), minlength=256)
-    if int(np.sum(hist > 0.002 * grey.size)) <= 4:
+    if _is_bilevel(grey):
         # A bilevel scan: the seal's grey is a dot pattern. Blurring turns dots back into grey
         # (and keeps solid black text black), so the two can be told apart below.
         grey = cv2.GaussianBlur(grey, (0, 0), 1.2)
@@ -254,6 +253,36 @@ def _grey_ink(crop: np.ndarray, origin: tuple[int, int], g: _Geom) -> np.ndarray
     text = cv2.dilate(text, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (3, 3)))  # and its soft edges
     out = (255.0 - 235.0 * strength).astype(np.uint8)
     return cv2.inpaint(out, text * 255, 3, cv2.INPAINT_TELEA)
+
+
+def _is_bilevel(grey: np.ndarray) -> bool:
+    """A crop of a 1-bit scan: next to no tones but black and white."""
+    hist = np.bincount(grey.ravel(), minlength=256)
+    return int(np.sum(hist > 0.002 * grey.size)) <= 4
+
+
+def _bilevel_grey_ink(grey: np.ndarray) -> np.ndarray:
+    """Ink of a grey seal on a 1-bit scan, dark on white, with black body text taken out.
+
+    The seal's grey became a dot pattern (error diffusion) and body text stayed solid black, so
+    the two are told apart by solidity (`underseal.solid_ink`), not tone. The dots are blurred
+    back into grey; the solid strokes and the blur's halo round them are inpainted from the
+    seal's tone around them, continuing a glyph stroke the text crossed.
+    """
+    from extractors.underseal import solid_ink
+
+    cv2 = _cv2()
+    black = grey < 128
+    text = solid_ink(black).astype(np.uint8)
+    soft = cv2.GaussianBlur(grey, (0, 0), 1.2)
+    halo = cv2.dilate(text, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5)))
+    dots = soft[(soft < 200) & (halo == 0)]
+    ink = float(np.percentile(dots, 30)) if dots.size >= 30 else 0.0
+    if ink >= 200 - 1 or dots.size < 30:
+        return soft
+    strength = np.clip((255.0 - soft.astype(np.float32)) / (255.0 - ink), 0.0, 1.0)
+    out = (255.0 - 235.0 * strength).astype(np.uint8)
+    return cv2.inpaint(out, halo * 255, 3, cv2.INPAINT_TELEA)
 
 
 def _cut_by_edge(grey: np.ndarray, g: _Geom) -> bool:
@@ -911,8 +940,18 @@ class SealReader:
                 # grey seals: the true name's cost fell below the confirmation limit for 2 of 10
                 # rings it was above, and the free reading of these strips is no better).
                 crop, corigin = _crop_at(image, g, 0.1)
-                raw, rg = _upright(_cv2().cvtColor(crop, _cv2().COLOR_RGB2GRAY), corigin, g)
+                grey = _cv2().cvtColor(crop, _cv2().COLOR_RGB2GRAY)
+                raw, rg = _upright(grey, corigin, g)
                 beliefs += self._read_polar(raw, rg)[3]
+                if _is_bilevel(grey):
+                    # On a 1-bit scan print is solid and the seal's grey dots: told apart by
+                    # that too, read as a further candidate (measured on 32 grey seals of 1-bit
+                    # tuning scans: 25 rings read or confirmed right against 24, mean CER 0.19
+                    # against 0.23; no ring read worse)
+                    solid, sg = _upright(_bilevel_grey_ink(grey), corigin, g)
+                    text3, score3, strip3, beliefs3 = self._read_polar(solid, sg)
+                    cands.append((text3, score3, strip3))
+                    beliefs += beliefs3
         if self.options.text_reader == "seal_det" or (
             self.options.text_reader == "both" and not (g.color == "red" and cands and self._sure(*cands[0][:2]))
         ):

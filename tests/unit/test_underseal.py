@@ -98,6 +98,23 @@ def test_solid_ink_drops_dither_and_keeps_strokes() -> None:
     assert kept[20:120, 20:120].mean() < 0.1
 
 
+def test_a_grey_seal_on_a_one_bit_scan_keeps_its_dots_and_loses_the_print() -> None:
+    """The seal reader's ink map of a 1-bit crop (extractors/seals.py): the dot pattern of the
+    seal's grey comes back as grey ink, a solid print stroke across it goes."""
+    from PIL import Image
+
+    from extractors.seals import _bilevel_grey_ink, _is_bilevel
+
+    grey = np.full((200, 200), 255, np.uint8)
+    grey[20:120, 20:120] = np.asarray(Image.fromarray(np.full((100, 100), 110, np.uint8), "L").convert("1"), np.uint8) * 255
+    grey[60:64, 0:200] = 0  # print crossing the seal's ink and the paper beside it
+    assert _is_bilevel(grey)
+    ink = _bilevel_grey_ink(grey)
+    assert ink[40:55, 30:110].mean() < 200  # the seal's grey, as ink
+    assert ink[60:64, 140:200].min() > 230  # the print on paper: gone
+    assert ink[60:64, 40:100].mean() < 200  # the print across the seal: the seal's tone round it
+
+
 def test_is_bilevel() -> None:
     rgb, _ = _grey_page()
     assert not is_bilevel(rgb[:, :, 0])
