@@ -559,6 +559,7 @@ class DecodedDate(NamedTuple):
     when: dt.date
     confidence: float
     decided: bool = True
+    share: float = 1.0  # the share of the line's probability (among all dates scored) it holds
 
 
 def decode_date(row: Row, anchor: int, also: int | None = None) -> DecodedDate | None:
@@ -583,7 +584,8 @@ def decode_date(row: Row, anchor: int, also: int | None = None) -> DecodedDate |
             (decided if got[3] >= DATE_MIN_SHARE else guesses).append(got)
     if decided and len({when for _, _, when, _ in decided}) == 1:
         gap, spelt, when, share = max(decided, key=lambda d: d[3])
-        return DecodedDate(spelt, when, round(min(row.confidence, math.exp(-max(0.0, gap) / max(1, len(spelt))), share), 4))
+        return DecodedDate(spelt, when, round(min(row.confidence, math.exp(-max(0.0, gap) / max(1, len(spelt))), share), 4),
+                           share=round(share, 4))
     pool = decided or guesses
     if not pool:
         return None
@@ -733,8 +735,9 @@ def _under_seal_date(row: Row, d: tuple[str, Any, float] | None, anchor: int) ->
     one). Where each lost glyphs of its own, the one date holding both stands
     (`_losses_of_one_date`). Any other disagreement leaves a date for a person to confirm: the
     re-cut's where the decoder decided on it (2018年11月01日 read first, 04日 on both re-cuts),
-    else the first reading; with no first reading, the re-cut's likeliest date is taken. A date
-    whose only loss is year glyphs the 文号 gives back keeps the line's confidence.
+    else the first reading; with no first reading, the re-cut's likeliest date is taken (as sure
+    as the decoder is of it, among all dates, when every reading is that date with glyphs lost).
+    A date whose only loss is year glyphs the 文号 gives back keeps the line's confidence.
     """
     # whole: the first reading needed no repair (and its year is near the document's)
     whole = d is not None and d[2] >= row.confidence and abs(d[1].year - anchor) <= 1
@@ -751,6 +754,11 @@ def _under_seal_date(row: Row, d: tuple[str, Any, float] | None, anchor: int) ->
             if got is not None and _lost_year_only(got[0], got[1], anchor) and (
                     dec is None or dec.when == got[1] or not dec.decided):
                 return (got[0], got[1], row.confidence)
+        if dec is not None and dec.decided and all(
+                _cut_lost_glyphs(r, dec.text) for r in [row.text, *(b.greedy() for b in row.beliefs)]):
+            # every reading is the decided date with glyphs lost (016年1月14, 至016年月14 of
+            # 2016年1月14日): what the seal hid costs nothing; only which date is left to doubt
+            return (dec.text, dec.when, min(row.confidence, dec.share))
         if dec is not None:
             return (dec.text, dec.when, dec.confidence)
         # glyphs lost outright (二四年): the wider re-cut's reading, repaired

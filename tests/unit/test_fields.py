@@ -385,6 +385,22 @@ def test_a_recut_that_took_in_a_ring_stroke_and_lost_a_glyph_says_nothing_agains
     assert not _cut_lost_glyphs("2024年2月28日", "2024年2月26日")  # another glyph, not a lost one
 
 
+def test_a_date_read_only_with_glyphs_lost_is_as_sure_as_the_decoder_is_of_it(rules) -> None:
+    """The seal hid the year's first 2 and the 日 from every reading (024年2月26); the decoder
+    decides on 2024年2月26日, far ahead of any other date. What the seal hid costs nothing:
+    the date is as sure as its line, not as dear as the hidden glyphs."""
+    from tests.unit.test_lexicon import beliefs
+
+    cut = beliefs(_glyphs("2024年2月26日", {0: 0.05, 9: 0.05}), k=6)
+    assert cut.greedy() == "024年2月26"
+    page = ocr_page(REPORT)
+    page = page.model_copy(update={"lines": tuple(
+        ln.model_copy(update={"text": "024年2月26", "beliefs": (cut, cut)}) if ln.text == "2024年2月26日" else ln
+        for ln in page.lines)})
+    got = extract_fields([page], rules.doctypes["self_inspection_report"])
+    assert got["report_date"].value == "2024-02-26" and got["report_date"].confidence > 0.9
+
+
 def test_a_foot_date_only_partly_read_gives_its_likeliest_date_for_a_person_to_confirm(rules) -> None:
     """The first pass read 2024年2月日 (the seal hid the day); the recogniser saw 26 or 28.
     The date is there: the likeliest is given at low confidence, not reported missing."""
