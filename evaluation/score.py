@@ -730,27 +730,22 @@ def evaluate(truth_dir: Path, results_dir: Path) -> EvalReport:
                 diff.seals.append(SealDiff(kind="spurious", page=g.page, bbox=list(g.bbox), got=g.text))
         for i, j, v in sorted(pairs):
             s, g = t.seals[i], r.seals[j]
-            if s.text is not None and s.partial:
-                partial_pairs += 1
-                if _visible_part(g.text, s.text):
-                    partial_visible += 1
+            if s.text is not None:
+                if s.partial:
+                    partial_pairs += 1
+                    read_right = _visible_part(g.text, s.text)
+                    partial_visible += read_right
                 else:
+                    text_pairs += 1
+                    c = cer(g.text, s.text)
+                    cer_sum += c
+                    by_color.text(s.color, c)
+                    by_shape.text(s.shape_group, c)
+                    read_right = c == 0.0
+                    text_exact += read_right
+                if not read_right:
                     diff.seals.append(
                         SealDiff(kind="text", page=s.page, bbox=s.bbox, truth=s.text, got=g.text, iou=round(v, 4))
-                    )
-            elif s.text is not None:
-                text_pairs += 1
-                c = cer(g.text, s.text)
-                cer_sum += c
-                by_color.text(s.color, c)
-                by_shape.text(s.shape_group, c)
-                if c == 0.0:
-                    text_exact += 1
-                else:
-                    diff.seals.append(
-                        SealDiff(
-                            kind="text", page=s.page, bbox=s.bbox, truth=s.text, got=g.text, iou=round(v, 4)
-                        )
                     )
             role_pairs += 1
             by_color.role(s.color, g.matches == s.role)

@@ -490,8 +490,10 @@ def anchor_year(rows: list[Row]) -> int | None:
 REPAIRED_DATE_CONFIDENCE = 0.5
 
 
-# a run of date glyphs in a row's text (digits or Chinese numerals, 年 月 日 and separators)
-_DATE_RUN = re.compile(r"[0-9〇○零一二三四五六七八九十][0-9〇○零一二三四五六七八九十年月日.\-/]*")
+# the numerals dates are written in (digits, Chinese numerals)
+_NUMERAL = "0-9〇○零一二三四五六七八九十"
+# a run of date glyphs in a row's text (numerals, 年 月 日 and separators)
+_DATE_RUN = re.compile(rf"[{_NUMERAL}][{_NUMERAL}年月日.\-/]*")
 
 
 def _as_sure_as_its_date(row: Row) -> Row:
@@ -722,7 +724,7 @@ def _losses_of_one_date(first: str, row: Row, years: set[int]) -> tuple[str, Any
 
 
 # the date-like middle of a re-cut's reading (digits or Chinese numerals, 年 月 日)
-_DATE_CORE = re.compile(r"[0-9〇零一二三四五六七八九十][0-9〇零一二三四五六七八九十年月日]*日")
+_DATE_CORE = re.compile(rf"[{_NUMERAL}][{_NUMERAL}年月日]*日")
 
 
 def _under_seal_date(row: Row, d: tuple[str, Any, float] | None, anchor: int) -> tuple[str, Any, float] | None:

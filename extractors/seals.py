@@ -277,8 +277,10 @@ def _bilevel_grey_ink(grey: np.ndarray) -> np.ndarray:
     soft = cv2.GaussianBlur(grey, (0, 0), 1.2)
     halo = cv2.dilate(text, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5)))
     dots = soft[(soft < 200) & (halo == 0)]
-    ink = float(np.percentile(dots, 30)) if dots.size >= 30 else 0.0
-    if ink >= 200 - 1 or dots.size < 30:
+    if dots.size < 30:
+        return soft
+    ink = float(np.percentile(dots, 30))
+    if ink >= 199:
         return soft
     strength = np.clip((255.0 - soft.astype(np.float32)) / (255.0 - ink), 0.0, 1.0)
     out = (255.0 - 235.0 * strength).astype(np.uint8)

@@ -338,18 +338,24 @@ def test_a_date_the_recogniser_could_not_tell_is_only_a_guess() -> None:
     assert decode_date(_date_row(_glyphs("2024年2月26日")), 2010) is None  # not a year the document gives
 
 
+def _foot_date_under_seal(rules, cuts, text: str | None = None):  # type: ignore[no-untyped-def]
+    """report_date of REPORT whose foot date line (2024年2月26日) carries the re-cuts `cuts` as
+    beliefs and, when `text` is given, was first read as that."""
+    update = {"beliefs": tuple(cuts), **({"text": text} if text is not None else {})}
+    page = ocr_page(REPORT)
+    page = page.model_copy(update={"lines": tuple(
+        ln.model_copy(update=update) if ln.text == "2024年2月26日" else ln for ln in page.lines)})
+    return extract_fields([page], rules.doctypes["self_inspection_report"])["report_date"]
+
+
 def test_a_foot_date_the_recogniser_cannot_confirm_is_left_for_a_person(rules) -> None:
     """The first pass read 2024年2月26日 under the seal; re-cut wider, 26 and 28 fit equally."""
     from tests.unit.test_lexicon import beliefs
 
     frames = _glyphs("2024年2月26日")
     frames[1 + 2 * 8] = {"6": 0.5, "8": 0.5}
-    page = ocr_page(REPORT)
-    page = page.model_copy(update={"lines": tuple(
-        ln.model_copy(update={"beliefs": (beliefs(frames, k=6),)}) if ln.text == "2024年2月26日" else ln
-        for ln in page.lines)})
-    got = extract_fields([page], rules.doctypes["self_inspection_report"])
-    assert got["report_date"].value == "2024-02-26" and got["report_date"].confidence <= 0.5
+    got = _foot_date_under_seal(rules, [beliefs(frames, k=6)])
+    assert got.value == "2024-02-26" and got.confidence <= 0.5
     clean = extract_fields([ocr_page(REPORT)], rules.doctypes["self_inspection_report"])
     assert clean["report_date"].confidence > 0.9
 
@@ -376,11 +382,8 @@ def test_a_recut_that_took_in_a_ring_stroke_and_lost_a_glyph_says_nothing_agains
     from tests.unit.test_lexicon import beliefs
 
     cuts = (beliefs(_glyphs("12024年2月2日"), k=6), beliefs(_glyphs("2024年2月2日"), k=6))
-    page = ocr_page(REPORT)
-    page = page.model_copy(update={"lines": tuple(
-        ln.model_copy(update={"beliefs": cuts}) if ln.text == "2024年2月26日" else ln for ln in page.lines)})
-    got = extract_fields([page], rules.doctypes["self_inspection_report"])
-    assert got["report_date"].value == "2024-02-26" and got["report_date"].confidence > 0.9
+    got = _foot_date_under_seal(rules, cuts)
+    assert got.value == "2024-02-26" and got.confidence > 0.9
     assert _cut_lost_glyphs("2024年2月2日印", "2024年2月26日")
     assert not _cut_lost_glyphs("2024年2月28日", "2024年2月26日")  # another glyph, not a lost one
 
@@ -393,12 +396,8 @@ def test_a_date_read_only_with_glyphs_lost_is_as_sure_as_the_decoder_is_of_it(ru
 
     cut = beliefs(_glyphs("2024年2月26日", {0: 0.05, 9: 0.05}), k=6)
     assert cut.greedy() == "024年2月26"
-    page = ocr_page(REPORT)
-    page = page.model_copy(update={"lines": tuple(
-        ln.model_copy(update={"text": "024年2月26", "beliefs": (cut, cut)}) if ln.text == "2024年2月26日" else ln
-        for ln in page.lines)})
-    got = extract_fields([page], rules.doctypes["self_inspection_report"])
-    assert got["report_date"].value == "2024-02-26" and got["report_date"].confidence > 0.9
+    got = _foot_date_under_seal(rules, [cut, cut], text="024年2月26")
+    assert got.value == "2024-02-26" and got.confidence > 0.9
 
 
 def test_a_foot_date_only_partly_read_gives_its_likeliest_date_for_a_person_to_confirm(rules) -> None:
@@ -409,13 +408,9 @@ def test_a_foot_date_only_partly_read_gives_its_likeliest_date_for_a_person_to_c
 
     frames = _glyphs("2024年2月26日")
     frames[1 + 2 * 8] = {"6": 0.5, "8": 0.5}
-    page = ocr_page(REPORT)
-    page = page.model_copy(update={"lines": tuple(
-        ln.model_copy(update={"text": "2024年2月日", "beliefs": (beliefs(frames, k=6),)}) if ln.text == "2024年2月26日" else ln
-        for ln in page.lines)})
-    got = extract_fields([page], rules.doctypes["self_inspection_report"])
-    assert got["report_date"].value in ("2024-02-26", "2024-02-28")
-    assert got["report_date"].confidence <= REPAIRED_DATE_CONFIDENCE
+    got = _foot_date_under_seal(rules, [beliefs(frames, k=6)], text="2024年2月日")
+    assert got.value in ("2024-02-26", "2024-02-28")
+    assert got.confidence <= REPAIRED_DATE_CONFIDENCE
 
 
 def test_each_cut_of_a_date_line_is_decoded_on_its_own() -> None:
