@@ -605,6 +605,36 @@ class PaddleOcrEngine:
         return [o for o in out if o is not None]
 
 
+_TOP_K_GROUPS = 64
+
+
+def top_k(probs: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """(indices, values) of the `k` largest values of each row, largest first (ties: lower index first).
+
+    A row of the recogniser's output holds ~18k symbols, and a full partition of every row was
+    most of the time `frame_beliefs` took. Exact shortcut: split the columns into groups
+    (column j joins group j mod n) and take each group's maximum; the k-th largest of those
+    maxima is a value that at least k entries of the row reach, so the row's top k are all
+    among the entries that reach it, a hundred or so instead of 18k.
+    """
+    t_len, v = probs.shape
+    n = v // _TOP_K_GROUPS
+    if n < k:  # a small vocabulary: sort it all
+        order = np.argsort(-probs, axis=1, kind="stable")[:, :k]
+        return order, np.take_along_axis(probs, order, axis=1)
+    gmax = probs[:, : n * _TOP_K_GROUPS].reshape(t_len, _TOP_K_GROUPS, n).max(axis=1)
+    if v > n * _TOP_K_GROUPS:
+        gmax = np.concatenate([gmax, probs[:, n * _TOP_K_GROUPS :].max(axis=1, keepdims=True)], axis=1)
+    m = gmax.shape[1]
+    floor = np.partition(gmax, m - k, axis=1)[:, m - k]
+    rows, cols = np.nonzero(probs >= floor[:, None])  # row-major: rows ascending, then columns
+    vals = probs[rows, cols]
+    order = np.lexsort((-vals, rows))
+    starts = np.searchsorted(rows, np.arange(t_len))
+    idx = order[starts[:, None] + np.arange(k)[None, :]]
+    return cols[idx], vals[idx]
+
+
 def frame_beliefs(probs: np.ndarray, chars: list[str], k: int = BELIEF_TOP_K) -> FrameBeliefs:
     """Top-`k` symbols and log-probabilities per frame of a (T, V) CTC probability matrix.
 
@@ -612,11 +642,7 @@ def frame_beliefs(probs: np.ndarray, chars: list[str], k: int = BELIEF_TOP_K) ->
     """
     t_len, v = probs.shape
     k = min(k, v)
-    part = np.argpartition(-probs, k - 1, axis=1)[:, :k] if k < v else np.tile(np.arange(v), (t_len, 1))
-    p_part = np.take_along_axis(probs, part, axis=1)
-    order = np.argsort(-p_part, axis=1)
-    top = np.take_along_axis(part, order, axis=1)
-    p_top = np.take_along_axis(p_part, order, axis=1)
+    top, p_top = top_k(probs, k)
     keep = t_len
     while keep > 1 and top[keep - 1, 0] == 0 and p_top[keep - 1, 0] > 0.999:
         keep -= 1

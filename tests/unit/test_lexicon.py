@@ -165,6 +165,24 @@ def test_frame_beliefs_from_probabilities_drop_padding() -> None:
     assert fb.logp[0][0] == pytest.approx(math.log(0.8), abs=1e-3)
 
 
+@pytest.mark.parametrize(("vocab", "ties"), [(18710, False), (18710, True), (40, False)])
+def test_top_k_per_frame_is_the_full_sort(vocab: int, ties: bool) -> None:
+    from extractors.ocr import top_k
+
+    rng = np.random.default_rng(vocab + ties)
+    logits = rng.normal(0, 3, (50, vocab)).astype(np.float32)
+    logits[:, 0] += np.linspace(-5, 15, 50, dtype=np.float32)  # frames from unsure to certainly blank
+    if ties:
+        logits = np.round(logits)  # many equal values around the k-th
+    probs = np.exp(logits - logits.max(axis=1, keepdims=True))
+    probs /= probs.sum(axis=1, keepdims=True)
+    idx, vals = top_k(probs, 32)
+    want = -np.sort(-probs, axis=1)[:, :32]
+    assert np.array_equal(vals, want)
+    assert np.array_equal(np.take_along_axis(probs, idx, axis=1), vals)
+    assert all(len(set(row)) == 32 for row in idx.tolist())
+
+
 def test_a_glyph_lost_under_print_is_left_unverified() -> None:
     name = "大同市云冈区弘毅职业培训学校"
     b = ring(name, {3: {"县": 0.995, "": 0.004}})  # print crossed 云: the recogniser saw 县
