@@ -185,7 +185,7 @@ def _all_labels(rules: DocTypeRules) -> list[str]:
     return sorted({lab for f in rules.fields.values() for lab in f.labels}, key=len, reverse=True)
 
 
-def _starts_with_label(text: str, labels: list[str]) -> bool:
+def _starts_with_label(text: str, labels: Iterable[str]) -> bool:
     flat = text.replace(" ", "")
     return any(flat.startswith(lab) for lab in labels)
 
@@ -852,20 +852,37 @@ def find_foot_date(rows: list[Row]) -> Hit | None:
     return None
 
 
-def find_foot_org(rows: list[Row]) -> Hit | None:
-    """The signing body at the foot: the organisation row just above the foot date, or the
-    last organisation row of the document when no date could be read."""
+def find_foot_org(rows: list[Row], labels: list[str] | tuple[str, ...] = ()) -> Hit | None:
+    """The signing body at the foot: the organisation just before the foot date in its cell
+    (验收部门意见 | 山西省晋中市公安消防支队 2018年3月22日), else the organisation row just above
+    the foot date, else the last organisation row of the document. A row that starts with a
+    field's label holds that field's value (建设单位 | …学校), never the signing body."""
     date = find_foot_date(rows)
     if date is not None:
+        signed = _org_before_date(date)
+        if signed is not None:
+            return signed
         limit = date.row.index
         for row in reversed(rows[max(0, limit - 3):limit]):
-            cand = _org_row(row) or _lead_org(row)
+            cand = None if _starts_with_label(row.text, labels) else _org_row(row) or _lead_org(row)
             if cand:
                 return Hit(cand, row, row.confidence)
     for row in reversed(rows[-8:]):
-        cand = _org_row(row) or _lead_org(row)
+        cand = None if _starts_with_label(row.text, labels) else _org_row(row) or _lead_org(row)
         if cand:
             return Hit(cand, row, row.confidence)
+    return None
+
+
+def _org_before_date(date: Hit) -> Hit | None:
+    """The organisation a date's own cell names just before it (signing body and date on one line)."""
+    for cell in date.row.text.split("\t"):
+        flat = nfkc(cell)
+        at = flat.find(date.text) if date.text else -1
+        if at > 0:
+            cand = _org_row(dataclasses.replace(date.row, text=flat[:at].strip()))
+            if cand:
+                return Hit(cand, date.row, date.row.confidence)
     return None
 
 
@@ -890,7 +907,7 @@ def find_addressee(rows: list[Row], all_labels: list[str]) -> Hit | None:
     return None
 
 
-def find_title_org(rows: list[Row]) -> Hit | None:
+def find_title_org(rows: list[Row], labels: list[str] | tuple[str, ...] = ()) -> Hit | None:
     """The reporting body named in the title ("XX学校关于安全生产整治自查情况的报告", a title that
     may wrap onto the next row) or in a red 文件 header ("XX学校文件"), else the signing body."""
     head = rows[:10]
@@ -903,7 +920,7 @@ def find_title_org(rows: list[Row]) -> Hit | None:
             for ent in entities.of_label(flat, "ORG"):
                 if flat[:ent.start] in ("", "关于") and re.match(r"(?:关于|安全|[0-9]{4}年|自查|文件)", flat[ent.end:]):
                     return Hit(str(ent.value), row, min(r.confidence for r in [row, *nxt]))
-    return find_foot_org(rows)
+    return find_foot_org(rows, labels)
 
 
 _PROJECT_PROSE = re.compile(
@@ -1086,12 +1103,12 @@ def extract_fields(
                               bbox=list(hit.row.bbox) if hit.row.bbox else None, source=hit.row.origin, line=hit.row.text[:200])
 
     positional = {
-        "foot_org": lambda: find_foot_org(rows),
+        "foot_org": lambda: find_foot_org(rows, labels),
         "head_org": lambda: find_head_org(rows),
         "addressee": lambda: find_addressee(rows, labels),
         "project_in_prose": lambda: find_project_in_prose(rows),
         "conclusion_in_prose": lambda: find_conclusion_in_prose(rows),
-        "title_org": lambda: find_title_org(rows),
+        "title_org": lambda: find_title_org(rows, labels),
     }
     order = sorted(rules.fields.items(), key=lambda kv: kv[1].parser == "category")  # category last: it may use the name
     for key, rule in order:

@@ -194,6 +194,22 @@ def test_foot_date_beside_a_copy_annotation(rules) -> None:
     assert got["issuing_authority"] == "阳泉市公安消防支队"
 
 
+def test_signing_body_and_date_in_one_table_cell(rules) -> None:
+    """A Word form: 验收部门意见 | 山西省晋中市公安消防支队 2018年3月22日. The signing body is the
+    organisation before the date in its cell, not the 建设单位 value rows above it."""
+    page = text_page(["山西省晋中市公安消防支队", "建设工程消防验收意见书", "晋中公消验〔2018〕第289号",
+                      "建设单位\t晋中市太谷区金桥职业培训学校", "工程名称\t晋中市太谷区金桥职业培训学校综合教学楼项目",
+                      "申请日期\t2018年3月4日", "验收结论\t合格", "验收部门意见\t山西省晋中市公安消防支队 2018年3月22日"],
+                     origin="docx")
+    got = values(extract_fields([page], rules.doctypes["fire_acceptance_certificate"]))
+    assert got["issuing_authority"] == "山西省晋中市公安消防支队"
+    assert got["issue_date"] == "2018-03-22"
+    # without a signing body at the foot, a labelled value is still no signing body: the letterhead is
+    page = text_page(["山西省晋中市公安消防支队", "建设工程消防验收意见书", "建设单位\t晋中市太谷区金桥职业培训学校",
+                      "验收结论\t合格", "2018年3月22日"], origin="docx")
+    assert values(extract_fields([page], rules.doctypes["fire_acceptance_certificate"]))["issuing_authority"] == "山西省晋中市公安消防支队"
+
+
 def test_only_the_copy_annotation_date_is_no_issue_date(rules) -> None:
     page = ocr_page([["吕梁市住房和城乡建设局"], ["建设工程消防验收意见书"], ["吕住建消验〔2022〕第78号"], ["吕梁市技工学校："],
                      ["管理暂行规定》等有关规定，你单位于2021年12月27日申请的吕"], ["梁市技工学校实训楼新建工程消防验收。"],
