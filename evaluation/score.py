@@ -563,8 +563,14 @@ def _confusion(pairs: list[tuple[str, str]], base_labels: tuple[str, ...]) -> La
 
 
 def _match_seals(truth: list[_TruthSeal], got: list[Any]) -> list[tuple[int, int, float]]:
-    """Greedy one-to-one matching by descending IoU (same page, IoU >= threshold)."""
-    cands: list[tuple[float, int, int]] = []
+    """Greedy one-to-one matching (same page, IoU >= threshold) by descending IoU plus text
+    agreement (1 - CER, when the truth has text).
+
+    Boxes alone cannot pair seals that lie on top of each other: two stamps overlapping on a
+    page, and above all the seals of a Word file, each a picture of its own whose box is in the
+    picture's coordinates (both near the origin). The text tells those apart; for seals apart
+    on a page only one pairing passes the IoU threshold anyway."""
+    cands: list[tuple[float, float, int, int]] = []
     for i, t in enumerate(truth):
         if t.bbox is None:
             continue
@@ -573,12 +579,13 @@ def _match_seals(truth: list[_TruthSeal], got: list[Any]) -> list[tuple[int, int
                 continue
             v = iou(t.bbox, g.bbox)
             if v >= IOU_THRESHOLD:
-                cands.append((v, i, j))
-    cands.sort(key=lambda c: (-c[0], c[1], c[2]))
+                agree = 1.0 - min(1.0, cer(getattr(g, "text", None), t.text)) if t.text is not None else 0.0
+                cands.append((v + agree, v, i, j))
+    cands.sort(key=lambda c: (-c[0], c[2], c[3]))
     used_t: set[int] = set()
     used_g: set[int] = set()
     pairs: list[tuple[int, int, float]] = []
-    for v, i, j in cands:
+    for _, v, i, j in cands:
         if i in used_t or j in used_g:
             continue
         used_t.add(i)

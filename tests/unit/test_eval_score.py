@@ -705,6 +705,22 @@ def test_greedy_match_takes_the_best_iou_first() -> None:
     assert _match_seals([_TruthSeal({"bbox": None})], got) == []
 
 
+def test_seals_of_a_word_file_are_paired_by_their_text() -> None:
+    """Each seal of a Word file is a picture of its own, its box in the picture's coordinates:
+    boxes near the origin that overlap whichever way they are paired. The text decides."""
+    from types import SimpleNamespace
+
+    from evaluation.score import _match_seals, _TruthSeal
+
+    truth = [
+        _TruthSeal({"page": 1, "bbox": [0, 0, 453, 453], "text": "晋中市公安消防支队"}),
+        _TruthSeal({"page": 1, "bbox": [0, 0, 416, 416], "text": "山西弘毅人力资源服务有限公司"}),
+    ]
+    got = [SimpleNamespace(page=1, bbox=[53.7, 53.7, 399.2, 399.2], text="晋中市公安消防支队"),
+           SimpleNamespace(page=1, bbox=[36.9, 36.9, 379.1, 379.1], text="山西弘毅人力资源服务有限公")]
+    assert sorted((i, j) for i, j, _ in _match_seals(truth, got)) == [(0, 0), (1, 1)]
+
+
 # ---------------------------------------------------------------- seals by colour and shape
 
 
