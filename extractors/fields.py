@@ -14,7 +14,7 @@ import dataclasses
 import datetime as dt
 import math
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -1071,19 +1071,27 @@ def _similar(a: str, b: str) -> bool:
     return len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) <= max(1, len(a) // 6)
 
 
-def _best_reading(hits: list[Hit | None]) -> Hit | None:
+def _best_reading(hits: list[Hit | None], known: Collection[str] = ()) -> Hit | None:
     """The first positional reading, unless a later one reads the same name better: a name
     printed twice (letterhead and signature; title and signature) is read from the more
-    confident row, or the fuller one when a seal hid its first characters (梁市… for 吕梁市…)."""
+    confident row, or the fuller one when a seal hid its first characters (梁市… for 吕梁市…).
+    A seal over the signature can garble more than a glyph or two (吕梁市註房和城乡睫护局):
+    a reading that is a `known` name then wins over one of the same length that is not, while
+    at most a third of their glyphs differ."""
     found = [h for h in hits if h is not None]
     if not found:
         return None
     best = found[0]
     for other in found[1:]:
         a, b = normalise_org(best.text) or "", normalise_org(other.text) or ""
-        if a and b and a != b and _similar(a, b):
+        if not a or not b or a == b:
+            continue
+        if _similar(a, b):
             if (b.endswith(a) and len(b) > len(a)) or (len(a) == len(b) and other.confidence > best.confidence):
                 best = other
+        elif (b in known and a not in known and len(a) == len(b)
+              and sum(x != y for x, y in zip(a, b, strict=True)) <= len(a) // 3):
+            best = other
     return best
 
 
@@ -1155,7 +1163,8 @@ def extract_fields(
                 put(key, category_of(text), hit)
             continue
         if hit is None and rule.fallback:
-            hit = _best_reading([positional[f]() for f in rule.fallback])
+            known = set(places.names(tuple(rule.known_names))) if places is not None and rule.known_names else set()
+            hit = _best_reading([positional[f]() for f in rule.fallback], known)
         if hit is None:
             continue
         value = hit.value if hit.value is not None else norm(hit.text)

@@ -568,6 +568,18 @@ def test_an_issuing_authority_misread_takes_its_known_name(rules) -> None:
     assert raw["issuing_authority"].value == "大同市住房和城建设局"
 
 
+def test_a_signature_garbled_under_a_seal_gives_way_to_the_letterhead_s_known_name(rules) -> None:
+    """The seal over the signature garbled three glyphs of eleven (吕梁市註房和城乡睫护局): the
+    letterhead prints the same body whole, a name the places spell, and it is taken."""
+    page = ocr_page([["吕梁市住房和城乡建设局"], ["建设工程消防验收意见书"], ["吕住建消验字〔2022〕第103号"],
+                     ["建设单位", "吕梁市离石区明德职业培训学校"], ["验收结论", "合格"],
+                     ["吕梁市註房和城乡睫护局"], ["二〇二二年五月二十日"]])
+    doc = rules.doctypes["fire_acceptance_certificate"]
+    assert extract_fields([page], doc, places=rules.places)["issuing_authority"].value == "吕梁市住房和城乡建设局"
+    # without the places' names nothing says which reading is right: the signature stands
+    assert extract_fields([page], doc)["issuing_authority"].value == "吕梁市註房和城乡睫护局"
+
+
 def test_traditional_forms_ocr_returns_are_read_as_the_simplified_ones_printed(rules) -> None:
     page = ocr_page([[r[0].replace("阳泉高级技工学校", "阳泉高級技工学校")] for r in LETTER_CERT])
     got = extract_fields([page], rules.doctypes["fire_acceptance_certificate"])
