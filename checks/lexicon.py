@@ -23,7 +23,7 @@ import math
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 
-from checks.seals import _ORDINALS, _best_substring, _other_body, normalize_org
+from checks.seals import _ORDINALS, INTERNAL_BODIES, _best_substring, _other_body, normalize_org
 from checks.text import levenshtein
 from records.models import ANY_GLYPH, FrameBeliefs, SealFinding
 
@@ -141,6 +141,17 @@ def _candidates(names: Iterable[str], read: str) -> list[str]:
     return list(out)
 
 
+def _internal_bodies(names: Iterable[str], read: str) -> list[str]:
+    """The names' internal bodies (…工会委员会, …安全生产委员会办公室) whose own words the reading
+    shows two glyphs of: another body's name, confirmed only on a clear reading."""
+    out = []
+    for form in INTERNAL_BODIES:
+        words = form.replace("{name}", "")
+        if any(words[i : i + 2] in read for i in range(len(words) - 1)):
+            out += [form.format(name=n) for n in names if n]
+    return out
+
+
 def _says_more(read: str, name: str) -> bool:
     """True when the free reading runs on past the name: another, longer body's name.
 
@@ -182,7 +193,8 @@ def confirm_name(seal: SealFinding, names: Sequence[str], others: Sequence[str] 
     scored: list[tuple[float, str]] = []
     gaps = [_gap_of(b) for b in seal.beliefs]
     expected = set(_candidates(names, seal.text or ""))
-    cands = _candidates([*names, *_near(others, seal.text or "", names)], seal.text or "")
+    read = seal.text or ""
+    cands = _candidates([*names, *_internal_bodies(names, read), *_near(others, read, names)], read)
     for cand in cands:
         scored.append((_fit(gaps, cand, expected=cand in expected), cand))
     if not scored:

@@ -115,6 +115,17 @@ OTHER_BODY_MARKERS: tuple[str, ...] = (
     "妇委会",
     "学生会",
 )
+# The bodies inside an organisation that have seals of their own: what a ring may say when the
+# wrong seal was used (the school's trade union for the school). Never a role of their own.
+INTERNAL_BODIES: tuple[str, ...] = (
+    "{name}工会委员会",
+    "{name}安全生产委员会办公室",
+    "{name}办公室",
+    "{name}纪律检查委员会",
+    "中国共产党{name}委员会",
+    "中共{name}委员会",
+    "共青团{name}委员会",
+)
 SPECIAL_PURPOSE: tuple[str, ...] = (
     "财务专用章",
     "合同专用章",

@@ -106,7 +106,27 @@ def test_another_body_with_a_similar_name_is_not_confirmed() -> None:
 def test_trade_union_seal_is_not_confirmed_as_the_institution() -> None:
     b = ring("大同技师学院工会委员会")
     assert name_gap(b, "大同技师学院") > 20
-    assert confirm_name(seal(b), ["大同技师学院"]) is None
+    hit = confirm_name(seal(b), ["大同技师学院"])
+    assert hit is not None and hit[0] == "大同技师学院工会委员会"  # the union's own name, read whole
+
+
+def test_an_internal_body_s_seal_is_read_as_its_full_name_on_a_clear_reading() -> None:
+    """The institution's committee office (…安全生产委员会办公室) is a body the document names in
+    part: its ring, a glyph misread (培调 for 培训) and its last three unsure, is confirmed as the
+    office; never as the institution, and a ring another glyph away is left as read."""
+    name = "太原市万柏林区兴晋职业培训学校"
+    office = name + "安全生产委员会办公室"
+    n = len(name)
+    slips = {12: {"调": 0.6, "训": 0.35, "": 0.04},
+             **{n + 7 + k: {"": 0.6, g: 0.35} for k, g in enumerate("办公室")}}
+    b = ring(office, slips)
+    assert b.greedy() == "太原市万柏林区兴晋职业培调学校安全生产委员会"
+    hit = confirm_name(seal(b), [name, "山西兴晋教育咨询有限公司"])
+    assert hit is not None and hit[0] == office
+    # another school's office: two glyphs of the name never considered
+    other = ring("太原市万柏林区华夏职业培训学校安全生产委员会办公室")
+    hit = confirm_name(seal(other), [name])
+    assert hit is None or hit[0] != office
 
 
 def test_a_reading_that_runs_on_past_the_name_is_not_confirmed() -> None:
