@@ -227,7 +227,10 @@ def analyse(
     # Ring text slips where body text crosses a glyph: ask the recogniser whether one of the
     # names this document may be stamped with explains the ring (checks/lexicon.py).
     expected = _expected_seal_names(cls.doc_type, fields, ctx)
-    found = confirm_seals(list(outcome.seals), _known_names(expected, fields, ctx), others)
+    own_sup, other_sup = _supervisors(rules, ctx)
+    known = _known_names(expected, fields, ctx)
+    found = confirm_seals(list(outcome.seals), [*known, *own_sup],
+                          [*others, *(n for n in other_sup if n not in own_sup and n not in known)])
     roles: list[str | None] = [None] * len(found)
     ctype = campaign.doc_types.get(cls.doc_type)
     if cls.doc_type in rules.doctypes:
@@ -273,6 +276,16 @@ def _known_names(expected: dict[str, str | None], fields: dict[str, Any], ctx: D
     if ctx.roster_entry is not None:
         names.append(ctx.roster_entry.name)
     return list(dict.fromkeys(names))
+
+
+def _supervisors(rules: RuleSet, ctx: DocumentContext) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The campaign's supervising bodies (rules: `supervisors`): those of the institution's own
+    city (and the province's), and those of every city."""
+    forms = tuple(rules.campaign.supervisors)
+    if rules.places is None or not forms:
+        return (), ()
+    city = ctx.roster_entry.city if ctx.roster_entry is not None else None
+    return rules.places.names_for(forms, city), rules.places.names(forms)
 
 
 def _other_bodies(ctx: DocumentContext) -> tuple[str, ...]:

@@ -87,6 +87,20 @@ class Places(_Rule):
     province: str
     cities: dict[str, list[str]]
 
+    def city_of(self, city: str | None) -> str | None:
+        """The city as these places spell it (阳泉 -> 阳泉市), or None when it is not one of them."""
+        if not city:
+            return None
+        return next((c for c in self.cities if c == city or c.startswith(city)), None)
+
+    def names_for(self, forms: tuple[str, ...], city: str | None) -> tuple[str, ...]:
+        """The names the `forms` spell for one city (forms without {city} as they are); forms with
+        {county} are left out."""
+        own = self.city_of(city)
+        out = [f.format(province=self.province, city=own or "", county="") for f in forms
+               if "{county}" not in f and (own or "{city}" not in f)]
+        return tuple(dict.fromkeys(out))
+
     def names(self, forms: tuple[str, ...]) -> tuple[str, ...]:
         """Every name the `forms` spell over these places, each once, in order."""
         out: list[str] = []
@@ -159,6 +173,18 @@ class Campaign(_Rule):
     low_confidence_below: float = Field(default=0.6, ge=0, le=1)
     # rules/places/<places>.yml: the places that `known_names` forms are spelt over.
     places: str | None = None
+    # The bodies the campaign runs through, spelt over the places ({province}, {city}): the
+    # seals on a licence or forwarded notice sent along. Seal reading knows their names.
+    supervisors: list[str] = Field(default_factory=list)
+
+    @field_validator("supervisors")
+    @classmethod
+    def _supervisor_forms(cls, v: list[str]) -> list[str]:
+        for form in v:
+            bad = set(re.findall(r"\{(\w*)\}", form)) - {"province", "city"}
+            if bad:
+                raise ValueError(f"unknown placeholders {sorted(bad)} in {form!r}; known: ['city', 'province']")
+        return v
 
     @field_validator("severity")
     @classmethod
@@ -254,6 +280,8 @@ def load_rules(rules_dir: Path, campaign: str | Path) -> RuleSet:
     for t, r in doctypes.items():
         if places is None and any(f.known_names for f in r.fields.values()):
             raise RuleError(f"rules/doctypes/{t}.yml spells known_names over places, but {cpath} names no places file")
+    if places is None and camp.supervisors:
+        raise RuleError(f"{cpath} spells supervisors over places, but names no places file")
     return RuleSet(doctypes=doctypes, campaign=camp, places=places)
 
 

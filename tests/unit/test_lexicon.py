@@ -285,3 +285,29 @@ def test_batched_scores_are_the_sum_over_every_alignment() -> None:
     # ANY_GLYPH: the frame's likeliest glyph, whichever it is
     any2 = fb.batch_scorer()([ANY_GLYPH + "b"])[0]
     assert any2 >= max(fb.log_likelihood("ab"), fb.log_likelihood("bb")) - 1e-9
+
+
+def test_a_forwarded_notice_s_seal_is_read_as_the_institution_s_city_bureau() -> None:
+    """A notice forwarded by the city's human-resources bureau: its ring lost the city's first
+    glyph (州市人力资源和社会保障局). The campaign's supervisors (rules: `supervisors`) make the
+    institution's own city's bureau a name to read the ring against; 忻州's is another city's."""
+    from flows.document import DocumentContext, ReadOutcome, analyse
+    from records.models import PageText, TextLine
+    from records.roster import RosterEntry
+    from records.rules import default_rules_dir, load_rules
+
+    rules = load_rules(default_rules_dir(), "shanxi-2024")
+    b = ring("口州市人力资源和社会保障局", {0: {"": 0.99}})  # the city's first glyph wholly lost
+    assert b.greedy() == "州市人力资源和社会保障局"
+    page = PageText(page_no=1, width=1000, height=1400, dpi=200, origin="ocr",
+                    lines=(TextLine(text="关于转发安全生产整治行动方案的通知", bbox=[100, 100, 900, 150], confidence=0.99),))
+    outcome = ReadOutcome(media_type="image/png", declared_media_type=None, pages=[page], page_infos=[],
+                          seals=[seal(b)])
+
+    def read_for(city: str) -> str | None:
+        entry = RosterEntry(name="朔州市朔城区启航技能培训中心", city=city, sponsor="山西启航人力资源服务有限公司")
+        ctx = DocumentContext(batch_id="b", key="k", institution=entry.name, roster_entry=entry, roster_bodies=(entry.name,))
+        return analyse(outcome, ctx, rules, document_id="0" * 64, size=1).seals[0].text
+
+    assert read_for("朔州") == "朔州市人力资源和社会保障局"
+    assert read_for("大同") == "州市人力资源和社会保障局"  # 朔州 and 忻州 are both 州市: which one is not known

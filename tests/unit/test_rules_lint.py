@@ -79,6 +79,27 @@ def test_known_names_are_spelt_over_the_campaigns_places() -> None:
         assert name in names
 
 
+def test_supervisors_are_spelt_for_the_institutions_city_and_for_every_city() -> None:
+    rules = load_rules(RULES, "shanxi-2024")
+    assert rules.places is not None
+    forms = tuple(rules.campaign.supervisors)
+    assert rules.places.names_for(forms, "朔州") == ("山西省人力资源和社会保障厅", "朔州市人力资源和社会保障局")
+    assert rules.places.names_for(forms, "朔州市") == rules.places.names_for(forms, "朔州")
+    assert rules.places.names_for(forms, None) == ("山西省人力资源和社会保障厅",)  # no city known: the province's
+    assert rules.places.names_for(forms, "atlantis") == ("山西省人力资源和社会保障厅",)
+    every = rules.places.names(forms)
+    assert "忻州市人力资源和社会保障局" in every and len(every) == 1 + len(rules.places.cities)
+
+
+def test_a_supervisor_form_with_an_unknown_slot_is_rejected(tmp_path: Path) -> None:
+    data = yaml.safe_load((RULES / "campaigns" / "shanxi-2024.yml").read_text(encoding="utf-8"))
+    data["supervisors"] = ["{county}人力资源和社会保障局"]
+    p = tmp_path / "c.yml"
+    p.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(RuleError, match="unknown placeholders"):
+        load_campaign(p)
+
+
 def test_unknown_place_slot_is_rejected(tmp_path: Path) -> None:
     data = yaml.safe_load((RULES / "doctypes" / "fire_acceptance_certificate.yml").read_text(encoding="utf-8"))
     data["fields"]["issuing_authority"]["known_names"] = ["{town}住房和城乡建设局"]
