@@ -687,17 +687,24 @@ def _lost_glyphs(fewer: str, more: str) -> bool:
     return len(a) < len(b) and entities.is_subsequence(a, b)
 
 
+_NOT_DATE_GLYPH = re.compile(rf"[^{_NUMERAL}年月日.\-/]")
+
+
 def _cut_lost_glyphs(cut: str, whole: str) -> bool:
-    """A re-cut's reading is the whole date with glyphs missing, once what the wider cut took in
-    beside the line is set aside: a glyph or two before the date, anything after its 日
-    (22023年03月1日 of 2023年03月11日: a ring stroke read as 2, and one 1 lost)."""
-    flat = _flat_date(cut)
+    """A re-cut's reading says nothing against the whole date: it is the date, perhaps with
+    glyphs missing, once what the wider cut took in is set aside: a glyph or two before the
+    date, anything after its 日, and ring strokes read as glyphs no date has (22023年03月1日 of
+    2023年03月11日: a stroke read as 2, and one 1 lost; 二〇二二年五月二十朔日 of …二十日).
+    A re-cut that read the whole date exactly, strokes aside, says nothing against it either
+    when it did read such strokes (they are what made the decoder doubt); without them, its
+    doubt is the date's own (26 or 28)."""
+    flat, strokes = _NOT_DATE_GLYPH.subn("", _flat_date(cut))
     end = flat.rfind("日")
     flat = flat[: end + 1] if end >= 0 else flat
     full = _flat_date(whole)
     for i in range(min(3, len(flat))):  # the fewest glyphs set aside
         if entities.is_subsequence(flat[i:], full):
-            return len(flat) - i < len(full)
+            return len(flat) - i < len(full) or (strokes > 0 and len(flat) - i == len(full))
     return False
 
 

@@ -404,6 +404,21 @@ def test_a_recut_that_took_in_a_ring_stroke_and_lost_a_glyph_says_nothing_agains
     assert not _cut_lost_glyphs("2024年2月28日", "2024年2月26日")  # another glyph, not a lost one
 
 
+def test_a_ring_stroke_read_among_the_date_s_glyphs_says_nothing_against_it(rules) -> None:
+    """Read whole first (2024年2月26日); both wide re-cuts read a ring stroke as 朔 between 26
+    and 日, which a 28 or a 27 would explain as well as the 6 does: the decoder doubts the day,
+    but only because of the stroke. The date stands, as sure as its line."""
+    from extractors.fields import _cut_lost_glyphs
+    from tests.unit.test_lexicon import beliefs
+
+    frames = _glyphs("2024年2月26朔日")
+    cuts = (beliefs(frames, k=6), beliefs(frames, k=6))
+    got = _foot_date_under_seal(rules, cuts)
+    assert got.value == "2024-02-26" and got.confidence > 0.9
+    assert _cut_lost_glyphs("二○二二年五月二十朔日", "二〇二二年五月二十日")
+    assert not _cut_lost_glyphs("2024年2月26日", "2024年2月26日")  # no stroke: its doubt is the date's own
+
+
 def test_a_date_read_only_with_glyphs_lost_is_as_sure_as_the_decoder_is_of_it(rules) -> None:
     """The seal hid the year's first 2 and the 日 from every reading (024年2月26); the decoder
     decides on 2024年2月26日, far ahead of any other date. What the seal hid costs nothing:
