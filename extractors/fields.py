@@ -795,7 +795,15 @@ def _under_seal_date(row: Row, d: tuple[str, Any, float] | None, anchor: int) ->
     return (dec.text, dec.when, dec.confidence)
 
 
-def find_foot_date(rows: list[Row]) -> Hit | None:
+def _labelled_date(row: Row) -> bool:
+    """A row that gives a date under a label (申请日期	二〇二一年十月三十一日, 时间：…): another
+    field's date. A name beside a date (贾宏伟	2019年1月24日) is no label."""
+    m = _DATE_RUN.search(row.text)
+    head = row.text[: m.start()] if m else row.text
+    return bool(re.search(r"(?:日期|时间)\s*[:：\t]?\s*$|[\u4e00-\u9fa5]{2,}\s*[:：]\s*$", head))
+
+
+def find_foot_date(rows: list[Row], copies_from: int | None = None) -> Hit | None:
     """The date of the signing block at the foot.
 
     Candidates are rows that are just a date. One signed by an organisation named just above
@@ -803,7 +811,9 @@ def find_foot_date(rows: list[Row]) -> Hit | None:
     signing block and the annotation run together, the earliest of their dates (a copy is
     certified after the original was issued); then the last date-only row that is no
     annotation's; then a date closing a row of running text that is not what a sentence says
-    happened then (于…申请, 竣工, 截至 …).
+    happened then (于…申请, 竣工, 截至 …). `copies_from`: the earliest year a copy annotation
+    can carry (copies are certified for the campaign); an earlier date beside one is no
+    annotation's (与原件核对一致 / 2014年7月21日 / 叶宏伟 on a 2014 certificate copied in 2024).
     """
     anchor = anchor_year(rows)
     signed: list[tuple[Hit, Any, bool, int, int]] = []
@@ -813,7 +823,7 @@ def find_foot_date(rows: list[Row]) -> Hit | None:
         two = _earliest_cell_date(row, anchor) if d is None else None
         if two is not None:
             d = two  # a copy annotation's date beside the signing date: the beliefs mix both
-        elif row.beliefs and anchor is not None and (d is not None or _DATE_HINT.search(row.text)):
+        elif row.beliefs and anchor is not None and (d is not None or (_DATE_HINT.search(row.text) and not _labelled_date(row))):
             d = _under_seal_date(_as_sure_as_its_date(row), d, anchor)
         elif anchor is not None:
             d = _year_given_back(d, row, anchor)
@@ -822,7 +832,8 @@ def find_foot_date(rows: list[Row]) -> Hit | None:
         hit = Hit(d[0], row, d[2], d[1].isoformat())
         prev = [(i - j, r) for j, r in enumerate(rows[max(0, i - 3):i], start=max(0, i - 3)) if r.page == row.page]
         org_at = min((k for k, r in prev if _org_row(r) or _lead_org(r)), default=None)
-        ann_at = min((k for k, r in prev if k <= 2 and _ANNOTATION.search(r.text)), default=None)
+        ann_at = None if copies_from is not None and d[1].year < copies_from else min(
+            (k for k, r in prev if k <= 2 and _ANNOTATION.search(r.text)), default=None)
         if org_at is not None:
             signed.append((hit, d[1], ann_at is not None, org_at, ann_at if ann_at is not None else 99))
         elif ann_at is None:
@@ -859,12 +870,12 @@ def find_foot_date(rows: list[Row]) -> Hit | None:
     return None
 
 
-def find_foot_org(rows: list[Row], labels: list[str] | tuple[str, ...] = ()) -> Hit | None:
+def find_foot_org(rows: list[Row], labels: list[str] | tuple[str, ...] = (), copies_from: int | None = None) -> Hit | None:
     """The signing body at the foot: the organisation just before the foot date in its cell
     (验收部门意见 | 山西省晋中市公安消防支队 2018年3月22日), else the organisation row just above
     the foot date, else the last organisation row of the document. A row that starts with a
     field's label holds that field's value (建设单位 | …学校), never the signing body."""
-    date = find_foot_date(rows)
+    date = find_foot_date(rows, copies_from)
     if date is not None:
         signed = _org_before_date(date)
         if signed is not None:
@@ -914,7 +925,7 @@ def find_addressee(rows: list[Row], all_labels: list[str]) -> Hit | None:
     return None
 
 
-def find_title_org(rows: list[Row], labels: list[str] | tuple[str, ...] = ()) -> Hit | None:
+def find_title_org(rows: list[Row], labels: list[str] | tuple[str, ...] = (), copies_from: int | None = None) -> Hit | None:
     """The reporting body named in the title ("XX学校关于安全生产整治自查情况的报告", a title that
     may wrap onto the next row) or in a red 文件 header ("XX学校文件"), else the signing body."""
     head = rows[:10]
@@ -927,7 +938,7 @@ def find_title_org(rows: list[Row], labels: list[str] | tuple[str, ...] = ()) ->
             for ent in entities.of_label(flat, "ORG"):
                 if flat[:ent.start] in ("", "关于") and re.match(r"(?:关于|安全|[0-9]{4}年|自查|文件)", flat[ent.end:]):
                     return Hit(str(ent.value), row, min(r.confidence for r in [row, *nxt]))
-    return find_foot_org(rows, labels)
+    return find_foot_org(rows, labels, copies_from)
 
 
 _PROJECT_PROSE = re.compile(
@@ -1103,10 +1114,12 @@ def _best_reading(hits: list[Hit | None], known: Collection[str] = ()) -> Hit | 
 
 
 def extract_fields(
-    pages: list[PageText] | tuple[PageText, ...], rules: DocTypeRules, *, places: Places | None = None
+    pages: list[PageText] | tuple[PageText, ...], rules: DocTypeRules, *, places: Places | None = None,
+    copies_from: int | None = None,
 ) -> dict[str, FieldValue]:
     """Every field of `rules` that can be read from `pages`, normalised to the contract's forms.
-    A field with `known_names` takes the known name its reading is a slip of (spelt over `places`)."""
+    A field with `known_names` takes the known name its reading is a slip of (spelt over `places`).
+    `copies_from`: the earliest year a copy annotation can carry (`find_foot_date`)."""
     rows = build_rows(pages)
     labels = _all_labels(rules)
     out: dict[str, FieldValue] = {}
@@ -1118,12 +1131,12 @@ def extract_fields(
                               bbox=list(hit.row.bbox) if hit.row.bbox else None, source=hit.row.origin, line=hit.row.text[:200])
 
     positional = {
-        "foot_org": lambda: find_foot_org(rows, labels),
+        "foot_org": lambda: find_foot_org(rows, labels, copies_from),
         "head_org": lambda: find_head_org(rows),
         "addressee": lambda: find_addressee(rows, labels),
         "project_in_prose": lambda: find_project_in_prose(rows),
         "conclusion_in_prose": lambda: find_conclusion_in_prose(rows),
-        "title_org": lambda: find_title_org(rows, labels),
+        "title_org": lambda: find_title_org(rows, labels, copies_from),
     }
     order = sorted(rules.fields.items(), key=lambda kv: kv[1].parser == "category")  # category last: it may use the name
     for key, rule in order:
@@ -1145,7 +1158,7 @@ def extract_fields(
         elif rule.parser == "foot_date":
             hit = find_labelled(rows, rule.labels, labels)
             if hit is None or NORMALISERS["date"](hit.text) is None:
-                hit = find_foot_date(rows)
+                hit = find_foot_date(rows, copies_from)
             norm = NORMALISERS["date"]
         elif rule.parser == "areas":
             hit = find_areas(rows, rules.areas)

@@ -212,7 +212,12 @@ def analyse(
                               pipeline_version=PIPELINE_VERSION)
     text = "\n".join(p.text for p in outcome.pages)
     cls = classify_document(text, rules.doctypes)
-    fields = extract_fields(outcome.pages, rules.doctypes[cls.doc_type], places=rules.places) if cls.doc_type in rules.doctypes else {}
+    # copies are certified for the campaign: a copy annotation is dated no earlier than the
+    # year before its first deadline
+    deadlines = [ct.deadline.year for ct in campaign.doc_types.values() if ct.deadline is not None]
+    copies_from = min(deadlines) - 1 if deadlines else None
+    fields = (extract_fields(outcome.pages, rules.doctypes[cls.doc_type], places=rules.places, copies_from=copies_from)
+              if cls.doc_type in rules.doctypes else {})
     fields = plausible_dates(cls.doc_type, fields, campaign)
     if cls.doc_type == "unknown":
         what = "空白页或无可识别文字" if not text.strip() else "不是消防验收合格证明或自查报告"

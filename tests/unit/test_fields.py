@@ -210,6 +210,32 @@ def test_signing_body_and_date_in_one_table_cell(rules) -> None:
     assert values(extract_fields([page], rules.doctypes["fire_acceptance_certificate"]))["issuing_authority"] == "山西省晋中市公安消防支队"
 
 
+def test_a_date_years_before_the_campaign_is_no_copy_annotation_s(rules) -> None:
+    """与原件核对一致 / 2014年7月21日 / 叶宏伟: the signing date of a 2014 certificate printed
+    beside the copy annotation. A copy certified for a 2024 campaign is not dated 2014."""
+    page = ocr_page([["山西省运城市公安消防支队"], ["建设工程消防验收意见书"], ["运公消验〔2014〕第014号"],
+                     ["建设单位", "运城市河津市通达职业培训学校"], ["验收结论", "合格"],
+                     ["山西省运城市公安消防支队（盖章）"], ["与原件核对一致"], ["2014年7月21日"], ["叶宏伟"]])
+    doc = rules.doctypes["fire_acceptance_certificate"]
+    assert values(extract_fields([page], doc, copies_from=2023))["issue_date"] == "2014-07-21"
+    assert "issue_date" not in values(extract_fields([page], doc))  # the campaign unknown: it may be the copy's
+
+
+def test_a_labelled_date_under_a_seal_is_no_foot_date(rules) -> None:
+    """申请日期 | 二〇二一年十月三十一日 lies under the sponsor's seal (its beliefs kept); the foot
+    date was left blank (年月日). The application date is not the issue date."""
+    from tests.unit.test_lexicon import beliefs
+
+    page = ocr_page([["晋城市住房和城乡建设局"], ["建设工程消防验收意见书"], ["晋市住建消验字〔2021〕60号"],
+                     ["建设单位", "晋城市泽州县华安职业技能培训学校"], ["申请日期", "二〇二一年十月三十一日"],
+                     ["验收结论", "合格"], ["晋城市住房和城乡建设局（盖章）"], ["年月日"]])
+    fb = beliefs(_glyphs("二〇二一年十月三十一日"), k=6)
+    page = page.model_copy(update={"lines": tuple(
+        ln.model_copy(update={"beliefs": (fb,)}) if ln.text == "二〇二一年十月三十一日" else ln for ln in page.lines)})
+    got = values(extract_fields([page], rules.doctypes["fire_acceptance_certificate"], copies_from=2023))
+    assert "issue_date" not in got
+
+
 def test_only_the_copy_annotation_date_is_no_issue_date(rules) -> None:
     page = ocr_page([["吕梁市住房和城乡建设局"], ["建设工程消防验收意见书"], ["吕住建消验〔2022〕第78号"], ["吕梁市技工学校："],
                      ["管理暂行规定》等有关规定，你单位于2021年12月27日申请的吕"], ["梁市技工学校实训楼新建工程消防验收。"],
