@@ -669,6 +669,15 @@ def _lost_year_only(spelt: str, when: Any, anchor: int) -> bool:
     return len(frag) < 4 and "?" not in frag and entities.is_subsequence(frag, year) and (not frag or frag[-1] == year[-1])
 
 
+def _year_left_is_one_years(spelt: str, anchor: int) -> bool:
+    """What a damaged year left (二四 of 二〇二四) is part of the document's year and of neither
+    year beside it (二〇 is part of 2020 and of 2021 alike)."""
+    flat = re.sub(r"\s", "", nfkc(spelt))
+    frag = "".join(_YEAR_DIGIT.get(ch, "?") for ch in flat[: flat.find("年")]) if "年" in flat else ""
+    return (bool(frag) and "?" not in frag and entities.is_subsequence(frag, str(anchor))
+            and not any(entities.is_subsequence(frag, str(y)) for y in (anchor - 1, anchor + 1)))
+
+
 def _year_given_back(d: tuple[str, Any, float] | None, row: Row, anchor: int) -> tuple[str, Any, float] | None:
     """`d` as sure as its line when its only loss is year glyphs the 文号 gives back."""
     if d is not None and _lost_year_only(d[0], d[1], anchor):
@@ -748,9 +757,11 @@ def _under_seal_date(row: Row, d: tuple[str, Any, float] | None, anchor: int) ->
     as the decoder is of it, among all dates, when every reading is that date with glyphs lost).
     A date whose only loss is year glyphs the 文号 gives back keeps the line's confidence.
     """
-    # whole: the first reading needed no repair (and its year is near the document's)
-    whole = d is not None and d[2] >= row.confidence and abs(d[1].year - anchor) <= 1
+    # whole: the first reading needed no repair but year glyphs the document's year gives back
+    # (二四年二月十八日: nothing guessed), and its year is near the document's
+    read_whole = d is not None and d[2] >= row.confidence
     d = _year_given_back(d, row, anchor)
+    whole = d is not None and d[2] >= row.confidence and abs(d[1].year - anchor) <= 1
     # the year a sure first reading shows is a candidate too (a certificate issued two years
     # after its 文号's year: 2018年3月1日 read first, 28年3月21日 on the re-cut)
     dec = decode_date(row, anchor, d[1].year if d is not None and d[2] >= row.confidence else None)
@@ -787,7 +798,11 @@ def _under_seal_date(row: Row, d: tuple[str, Any, float] | None, anchor: int) ->
     if whole and _lost_glyphs(dec.text, d[0]):
         return d
     if whole and _lost_glyphs(d[0], dec.text):
-        return (dec.text, dec.when, row.confidence)
+        # the decoder's reading is fuller; when the first reading's year was only given back, what
+        # is left of it fits a year beside the document's too (20年 of 2020 or of 2021) and the
+        # decoder could not decide, which year is still a guess
+        sure = read_whole or dec.decided or _year_left_is_one_years(d[0], anchor)
+        return (dec.text, dec.when, row.confidence if sure else min(row.confidence, REPAIRED_DATE_CONFIDENCE))
     if whole and dec.decided:
         return (dec.text, dec.when, min(dec.confidence, REPAIRED_DATE_CONFIDENCE))
     if whole or not dec.decided:

@@ -445,6 +445,27 @@ def test_a_ring_stroke_read_among_the_date_s_glyphs_says_nothing_against_it(rule
     assert not _cut_lost_glyphs("2024年2月26日", "2024年2月26日")  # no stroke: its doubt is the date's own
 
 
+def test_a_date_whose_year_the_number_gives_back_is_whole_against_recuts_that_lost_glyphs(rules) -> None:
+    """The first pass read 二一八年十月十九日 under the seal (〇 lost; the 文号's 2018 gives it
+    back: nothing guessed); both re-cuts lost the day's 十 (二〇八年十月九日). A seal hides
+    glyphs, it does not add them: the fuller day stands, as sure as its line."""
+    from extractors.fields import _year_left_is_one_years
+    from tests.unit.test_lexicon import beliefs
+
+    page = ocr_page([["山西省太原市公安消防支队"], ["建设工程消防验收意见书"], ["并公消验字〔2018〕第0371号"],
+                     ["建设单位", "山西建筑工程技师学院"], ["验收结论", "合格"], ["山西省太原市公安消防支队"],
+                     ["二一八年十月十九日"]])
+    cut = beliefs(_glyphs("二〇一八年十月十九日", {2: 0.2, 7: 0.2}), k=6)  # 一 and the day's 十 faint
+    assert cut.greedy() == "二〇八年十月九日"
+    page = page.model_copy(update={"lines": tuple(
+        ln.model_copy(update={"beliefs": (cut, cut)}) if ln.text == "二一八年十月十九日" else ln for ln in page.lines)})
+    got = extract_fields([page], rules.doctypes["fire_acceptance_certificate"])["issue_date"]
+    assert got.value == "2018-10-19" and got.confidence > 0.9
+    assert _year_left_is_one_years("二四年二月十八日", 2024)
+    assert not _year_left_is_one_years("20年1月8日", 2020)  # the start of 2021 as well
+    assert not _year_left_is_one_years("年五月十四日", 2019)  # nothing left to tell
+
+
 def test_a_date_read_only_with_glyphs_lost_is_as_sure_as_the_decoder_is_of_it(rules) -> None:
     """The seal hid the year's first 2 and the 日 from every reading (024年2月26); the decoder
     decides on 2024年2月26日, far ahead of any other date. What the seal hid costs nothing:
