@@ -974,15 +974,27 @@ def find_project_in_prose(rows: list[Row]) -> Hit | None:
     return None
 
 
+_CONCLUSION_PROSE = re.compile(
+    r"(?=((消防验收|验收|评定|结论)[^。；;]{0,12}?(不合格|合格|不予通过|同意通过|予以通过)|(同意通过|予以通过)消防验收))")
+
+
 def find_conclusion_in_prose(rows: list[Row]) -> Hit | None:
-    """该工程消防验收合格 / 综合评定结论为不合格 / 同意通过消防验收, possibly wrapped."""
-    rx = re.compile(r"(消防验收|验收|评定|结论)[^。；;]{0,12}?(不合格|合格|不予通过|同意通过|予以通过)|(同意通过|予以通过)消防验收")
+    """该工程消防验收合格 / 综合评定结论为不合格 / 同意通过消防验收, possibly wrapped.
+
+    The first phrase gives the verdict; the surest phrase (overlapping ones too) that gives the
+    same verdict, anywhere, gives the row and confidence: 验收结论, a seal's scribble (eiee at
+    0.49) and then 同意通过消防验收 is read from the last row alone."""
+    found: list[tuple[float, str, Row]] = []
     for text, spans in _paragraphs(rows):
-        m = rx.search(text.replace(" ", ""))
-        if m:
-            word = m.group(2) or m.group(3)
-            return Hit(word, _row_at(spans, m.start()), _conf_between(spans, m.start(), m.end()))
-    return None
+        flat = text.replace(" ", "")
+        for m in _CONCLUSION_PROSE.finditer(flat):
+            word = m.group(3) or m.group(4)
+            found.append((_conf_between(spans, m.start(1), m.end(1)), normalise_conclusion(word) or word, _row_at(spans, m.start(1))))
+    if not found:
+        return None
+    verdict = found[0][1]
+    conf, _, row = max((f for f in found if f[1] == verdict), key=lambda f: f[0])
+    return Hit(verdict, row, conf)
 
 
 def find_document_number_hit(rows: list[Row], labels: list[str]) -> Hit | None:
@@ -1104,6 +1116,9 @@ def _similar(a: str, b: str) -> bool:
     return len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) <= max(1, len(a) // 6)
 
 
+_SURE = 0.9  # a labelled value read less surely than this may take a surer reading's confidence
+
+
 def _best_reading(hits: list[Hit | None], known: Collection[str] = ()) -> Hit | None:
     """The first positional reading, unless a later one reads the same name better: a name
     printed twice (letterhead and signature; title and signature) is read from the more
@@ -1197,9 +1212,14 @@ def extract_fields(
             if hit and text and category_of(text):
                 put(key, category_of(text), hit)
             continue
-        if hit is None and rule.fallback:
+        if rule.fallback and (hit is None or hit.confidence < _SURE):
             known = set(places.names(tuple(rule.known_names))) if places is not None and rule.known_names else set()
-            hit = _best_reading([positional[f]() for f in rule.fallback], known)
+            other = _best_reading([positional[f]() for f in rule.fallback], known)
+            # a labelled value read unsurely (a seal's scribble wrapped into the 验收结论 cell):
+            # where the document says the same elsewhere, more surely, that reading stands
+            if hit is None or (other is not None and other.confidence > hit.confidence
+                               and norm(other.text) is not None and norm(other.text) == norm(hit.text)):
+                hit = other
         if hit is None:
             continue
         value = hit.value if hit.value is not None else norm(hit.text)

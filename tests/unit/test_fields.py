@@ -236,6 +236,25 @@ def test_a_labelled_date_under_a_seal_is_no_foot_date(rules) -> None:
     assert "issue_date" not in got
 
 
+def test_a_labelled_value_read_unsurely_takes_the_surer_reading_of_the_same_value(rules) -> None:
+    """A seal over the 验收结论 cell: 合格 read there at 0.5. The letter says 该工程消防验收合格
+    as well, read surely: the same value, and as sure as that reading. A different value
+    elsewhere changes nothing."""
+    rows = [["太原市住房和城乡建设局"], ["建设工程消防验收意见书"], ["并住建消验字〔2020〕4号"],
+            ["建设单位", "太原市迎泽区通达职业培训学校"], ["验收结论", "合格"], ["经现场评定，该工程消防验收合格。"],
+            ["太原市住房和城乡建设局"], ["2020年7月20日"]]
+    page = ocr_page(rows)
+    page = page.model_copy(update={"lines": tuple(
+        ln.model_copy(update={"confidence": 0.5}) if ln.text == "合格" else ln for ln in page.lines)})
+    got = extract_fields([page], rules.doctypes["fire_acceptance_certificate"])["acceptance_conclusion"]
+    assert got.value == "合格" and got.confidence > 0.9
+    page = page.model_copy(update={"lines": tuple(
+        ln.model_copy(update={"text": "经现场评定，该工程消防验收不合格。"}) if ln.text.startswith("经现场") else ln
+        for ln in page.lines)})
+    got = extract_fields([page], rules.doctypes["fire_acceptance_certificate"])["acceptance_conclusion"]
+    assert got.value == "合格" and got.confidence == 0.5
+
+
 def test_only_the_copy_annotation_date_is_no_issue_date(rules) -> None:
     page = ocr_page([["吕梁市住房和城乡建设局"], ["建设工程消防验收意见书"], ["吕住建消验〔2022〕第78号"], ["吕梁市技工学校："],
                      ["管理暂行规定》等有关规定，你单位于2021年12月27日申请的吕"], ["梁市技工学校实训楼新建工程消防验收。"],
