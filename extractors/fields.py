@@ -664,16 +664,21 @@ def _lost_year_only(spelt: str, when: Any, anchor: int) -> bool:
     flat = re.sub(r"\s", "", nfkc(spelt))
     if "年" not in flat or when.year != anchor:
         return False
-    frag = "".join(_YEAR_DIGIT.get(ch, "?") for ch in flat[: flat.index("年")])
+    frag = _year_left(spelt)
     year = str(anchor)
     return len(frag) < 4 and "?" not in frag and entities.is_subsequence(frag, year) and (not frag or frag[-1] == year[-1])
+
+
+def _year_left(spelt: str) -> str:
+    """The digits a date reading shows before its 年 (二四年二月十八日: 24); ? for a glyph that is none."""
+    flat = re.sub(r"\s", "", nfkc(spelt))
+    return "".join(_YEAR_DIGIT.get(ch, "?") for ch in flat[: flat.find("年")]) if "年" in flat else ""
 
 
 def _year_left_is_one_years(spelt: str, anchor: int) -> bool:
     """What a damaged year left (二四 of 二〇二四) is part of the document's year and of neither
     year beside it (二〇 is part of 2020 and of 2021 alike)."""
-    flat = re.sub(r"\s", "", nfkc(spelt))
-    frag = "".join(_YEAR_DIGIT.get(ch, "?") for ch in flat[: flat.find("年")]) if "年" in flat else ""
+    frag = _year_left(spelt)
     return (bool(frag) and "?" not in frag and entities.is_subsequence(frag, str(anchor))
             and not any(entities.is_subsequence(frag, str(y)) for y in (anchor - 1, anchor + 1)))
 
@@ -761,7 +766,10 @@ def _under_seal_date(row: Row, d: tuple[str, Any, float] | None, anchor: int) ->
     # (二四年二月十八日: nothing guessed), and its year is near the document's
     read_whole = d is not None and d[2] >= row.confidence
     d = _year_given_back(d, row, anchor)
-    whole = d is not None and d[2] >= row.confidence and abs(d[1].year - anchor) <= 1
+    # a year that kept one glyph at most (九年八月十日 of 二〇一九年八月十一日) lay under the thick
+    # of the seal: the day beside it may have lost a glyph too
+    whole = d is not None and d[2] >= row.confidence and abs(d[1].year - anchor) <= 1 and (
+        read_whole or len(_year_left(d[0])) >= 2)
     # the year a sure first reading shows is a candidate too (a certificate issued two years
     # after its 文号's year: 2018年3月1日 read first, 28年3月21日 on the re-cut)
     dec = decode_date(row, anchor, d[1].year if d is not None and d[2] >= row.confidence else None)
