@@ -192,8 +192,8 @@ def confirm_name(seal: SealFinding, names: Sequence[str], others: Sequence[str] 
         return None
     scored: list[tuple[float, str]] = []
     gaps = [_gap_of(b) for b in seal.beliefs]
-    expected = set(_candidates(names, seal.text or ""))
     read = seal.text or ""
+    expected = set(_candidates(names, read))
     cands = _candidates([*names, *_internal_bodies(names, read), *_near(others, read, names)], read)
     for cand in cands:
         scored.append((_fit(gaps, cand, expected=cand in expected), cand))

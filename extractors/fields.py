@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import math
 import re
 from collections.abc import Collection, Iterable, Iterator
@@ -661,8 +662,7 @@ def _lost_year_only(spelt: str, when: Any, anchor: int) -> bool:
     """A date whose month and day were read whole and only year glyphs were lost under the seal
     (二二一年十二月二十八日, 年五月十四日), the year left being part of the document's own
     (its 文号's) year, units digit kept: the 文号 gives the year back, nothing is guessed."""
-    flat = re.sub(r"\s", "", nfkc(spelt))
-    if "年" not in flat or when.year != anchor:
+    if "年" not in nfkc(spelt) or when.year != anchor:
         return False
     frag = _year_left(spelt)
     year = str(anchor)
@@ -893,12 +893,12 @@ def find_foot_date(rows: list[Row], copies_from: int | None = None) -> Hit | Non
     return None
 
 
-def find_foot_org(rows: list[Row], labels: list[str] | tuple[str, ...] = (), copies_from: int | None = None) -> Hit | None:
-    """The signing body at the foot: the organisation just before the foot date in its cell
-    (验收部门意见 | 山西省晋中市公安消防支队 2018年3月22日), else the organisation row just above
-    the foot date, else the last organisation row of the document. A row that starts with a
-    field's label holds that field's value (建设单位 | …学校), never the signing body."""
-    date = find_foot_date(rows, copies_from)
+def find_foot_org(rows: list[Row], date: Hit | None, labels: Iterable[str] = ()) -> Hit | None:
+    """The signing body at the foot: the organisation just before the foot date `date`
+    (`find_foot_date`) in its cell (验收部门意见 | 山西省晋中市公安消防支队 2018年3月22日), else
+    the organisation row just above that date, else the last organisation row of the document.
+    A row that starts with a field's label holds that field's value (建设单位 | …学校), never
+    the signing body."""
     if date is not None:
         signed = _org_before_date(date)
         if signed is not None:
@@ -948,9 +948,9 @@ def find_addressee(rows: list[Row], all_labels: list[str]) -> Hit | None:
     return None
 
 
-def find_title_org(rows: list[Row], labels: list[str] | tuple[str, ...] = (), copies_from: int | None = None) -> Hit | None:
+def find_title_org(rows: list[Row]) -> Hit | None:
     """The reporting body named in the title ("XX学校关于安全生产整治自查情况的报告", a title that
-    may wrap onto the next row) or in a red 文件 header ("XX学校文件"), else the signing body."""
+    may wrap onto the next row) or in a red 文件 header ("XX学校文件"); None when no title names it."""
     head = rows[:10]
     for i, row in enumerate(head):
         # a title may wrap: the row alone, then the row with the next one
@@ -961,7 +961,7 @@ def find_title_org(rows: list[Row], labels: list[str] | tuple[str, ...] = (), co
             for ent in entities.of_label(flat, "ORG"):
                 if flat[:ent.start] in ("", "关于") and re.match(r"(?:关于|安全|[0-9]{4}年|自查|文件)", flat[ent.end:]):
                     return Hit(str(ent.value), row, min(r.confidence for r in [row, *nxt]))
-    return find_foot_org(rows, labels, copies_from)
+    return None
 
 
 _PROJECT_PROSE = re.compile(
@@ -1117,11 +1117,17 @@ def category_of(text: str) -> str | None:
 # --------------------------------------------------------------------- driver
 
 
+def _slips(a: str, b: str) -> int | None:
+    """How many glyphs two readings of the same length differ in (None for different lengths)."""
+    return sum(x != y for x, y in zip(a, b, strict=True)) if len(a) == len(b) else None
+
+
 def _similar(a: str, b: str) -> bool:
     """Two readings of one name: one contains the other, or they differ in a character or two."""
     if a in b or b in a:
         return True
-    return len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) <= max(1, len(a) // 6)
+    slips = _slips(a, b)
+    return slips is not None and slips <= max(1, len(a) // 6)
 
 
 _SURE = 0.9  # a labelled value read less surely than this may take a surer reading's confidence
@@ -1145,9 +1151,10 @@ def _best_reading(hits: list[Hit | None], known: Collection[str] = ()) -> Hit | 
         if _similar(a, b):
             if (b.endswith(a) and len(b) > len(a)) or (len(a) == len(b) and other.confidence > best.confidence):
                 best = other
-        elif (b in known and a not in known and len(a) == len(b)
-              and sum(x != y for x, y in zip(a, b, strict=True)) <= len(a) // 3):
-            best = other
+        elif b in known and a not in known:
+            slips = _slips(a, b)
+            if slips is not None and slips <= len(a) // 3:
+                best = other
     return best
 
 
@@ -1168,13 +1175,19 @@ def extract_fields(
         out[key] = FieldValue(value=value, confidence=round(max(0.0, min(1.0, hit.confidence)), 4), page=hit.row.page,
                               bbox=list(hit.row.bbox) if hit.row.bbox else None, source=hit.row.origin, line=hit.row.text[:200])
 
+    # the foot date is asked for by a date field and by the signing body: read it once
+    foot_date = functools.cache(lambda: find_foot_date(rows, copies_from))
+
+    def foot_org() -> Hit | None:
+        return find_foot_org(rows, foot_date(), labels)
+
     positional = {
-        "foot_org": lambda: find_foot_org(rows, labels, copies_from),
+        "foot_org": foot_org,
         "head_org": lambda: find_head_org(rows),
         "addressee": lambda: find_addressee(rows, labels),
         "project_in_prose": lambda: find_project_in_prose(rows),
         "conclusion_in_prose": lambda: find_conclusion_in_prose(rows),
-        "title_org": lambda: find_title_org(rows, labels, copies_from),
+        "title_org": lambda: find_title_org(rows) or foot_org(),  # else the signing body
     }
     order = sorted(rules.fields.items(), key=lambda kv: kv[1].parser == "category")  # category last: it may use the name
     for key, rule in order:
@@ -1196,7 +1209,7 @@ def extract_fields(
         elif rule.parser == "foot_date":
             hit = find_labelled(rows, rule.labels, labels)
             if hit is None or NORMALISERS["date"](hit.text) is None:
-                hit = find_foot_date(rows, copies_from)
+                hit = foot_date()
             norm = NORMALISERS["date"]
         elif rule.parser == "areas":
             hit = find_areas(rows, rules.areas)
@@ -1220,9 +1233,9 @@ def extract_fields(
             if hit and text and category_of(text):
                 put(key, category_of(text), hit)
             continue
+        known = places.names(tuple(rule.known_names)) if places is not None and rule.known_names else ()
         if rule.fallback and (hit is None or hit.confidence < _SURE):
-            known = set(places.names(tuple(rule.known_names))) if places is not None and rule.known_names else set()
-            other = _best_reading([positional[f]() for f in rule.fallback], known)
+            other = _best_reading([positional[f]() for f in rule.fallback], set(known))
             # a labelled value read unsurely (a seal's scribble wrapped into the 验收结论 cell):
             # where the document says the same elsewhere, more surely, that reading stands
             if hit is None or (other is not None and other.confidence > hit.confidence
@@ -1236,8 +1249,8 @@ def extract_fields(
             hit = dataclasses.replace(hit, confidence=min(hit.confidence, REPAIRED_DATE_CONFIDENCE))
         if places is not None and isinstance(value, str) and rule.parser == "label" and rule.normaliser in ("org", "text"):
             value = repair_place_names(value, places.province, places.cities)
-            if rule.known_names:
-                value = nearest_known(value, places.names(tuple(rule.known_names)))
+            if known:
+                value = nearest_known(value, known)
         put(key, value, hit)
     if "acceptance_conclusion" in out and out["acceptance_conclusion"].value not in ("合格", "不合格"):
         v = normalise_conclusion(str(out["acceptance_conclusion"].value))
