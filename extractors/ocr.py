@@ -121,6 +121,8 @@ def prepare_model_dirs(root: Path, model_names: list[str]) -> dict[str, Path]:
 
 # Room either side of a date line under a seal, in line heights, for each cut kept with beliefs.
 UNDERSEAL_CUTS: tuple[float, ...] = (1.5, 0.3)
+ROW_MIN_SCORE = 0.5  # a row found by its ink under a seal, not by the detector, must read this surely
+ROW_SLACK = 0.5  # glyphs: a first-pass line whose middle lies this near a row found by its ink is in it
 
 
 def drop_red_ink(image: np.ndarray) -> np.ndarray:
@@ -475,6 +477,7 @@ class PaddleOcrEngine:
             near |= underseal.area_mask(a, (h, w), grow=1.15)
         text_level = underseal.text_tone(v, list(page.lines), near)
         bilevel = underseal.is_bilevel(image[:, :, 0] if image.ndim == 3 else image)
+        glyph = underseal.glyph_height(prepared, list(page.lines), near)
         lines = list(page.lines)
         for area in areas:
             cleaned = underseal.clean_seal_area(prepared, v, area, text_level=text_level, bilevel=bilevel)
@@ -496,9 +499,57 @@ class PaddleOcrEngine:
                 new.append(TextLine(text=t.strip(), bbox=[bx0, by0, max(bx0, bx1), max(by0, by1)], confidence=min(1.0, sc)))
             seal_only = [underseal.ink_gone(prepared, cleaned, ln.bbox) if ln.bbox is not None else False for ln in lines]
             lines = underseal.merge_reread(lines, new, area, seal_only=seal_only)
+            text = underseal.text_under_seal(prepared, v, area, text_level=text_level, bilevel=bilevel)
+            if text is not None and glyph is not None:
+                lines = self._rows_missed(prepared, text, lines, area, glyph)
         if lines == list(page.lines):
             return page
         return page.model_copy(update={"lines": tuple(lines)})
+
+    def _rows_missed(self, prepared: np.ndarray, text: np.ndarray, lines: list[TextLine], area: Any,
+                     glyph: float) -> list[TextLine]:
+        """Lines for the rows inside a grey seal that neither detection pass found.
+
+        The detector often sees nothing under a grey seal on a 1-bit scan (the signing body and
+        date under it are lost, a `missing_field` on a document that has them). Rows are found by
+        their ink once the seal's is taken out (`underseal.rows_by_ink`) and read as cut from
+        that page (`text`). Like a date re-cut under a seal, each keeps the recogniser's beliefs
+        for a wide and a tight cut, of `text` and of the page as the first pass saw it
+        (`prepared`): where print crossed the seal's own strokes it went with them from `text`
+        (二〇二〇 of a date), and the page still shows it. A row is added when it reads at least
+        two glyphs at `ROW_MIN_SCORE`; lines of the first pass in it that read less (a stray
+        glyph of the ring) give way.
+        """
+        from extractors import underseal
+
+        h, w = text.shape[:2]
+        slack = ROW_SLACK * glyph
+        boxes = [b for b in underseal.rows_by_ink(text, area, glyph) if not underseal.row_read(lines, b, area, slack)]
+        if not boxes:
+            return lines
+        crops = []
+        for x0, y0, x1, y1 in boxes:
+            lh, pad = y1 - y0, underseal.ROW_PAD * glyph
+            for source in (text, prepared):
+                for side in UNDERSEAL_CUTS:
+                    cut = source[max(0, int(y0 - pad)) : min(h, int(y1 + pad)),
+                                 max(0, int(x0 - side * lh)) : min(w, int(x1 + side * lh))]
+                    crops.append(np.ascontiguousarray(np.repeat(cut[:, :, None], 3, axis=2)))
+        read = self.recognize_beliefs(crops)
+        n = 2 * len(UNDERSEAL_CUTS)
+        out = list(lines)
+        for k, box in enumerate(boxes):
+            cuts = read[k * n : (k + 1) * n]
+            txt, score, _ = cuts[len(UNDERSEAL_CUTS) - 1]  # the tight cut of the cleaned page
+            txt = txt.strip()
+            if len(txt) < 2 or score < ROW_MIN_SCORE or any(underseal.in_row(ln, box, slack) and txt in ln.text for ln in out):
+                continue
+            line = TextLine(text=txt, bbox=[float(c) for c in box], confidence=min(1.0, score),
+                            beliefs=tuple(b for _, _, b in cuts))
+            out = [ln for ln in out if not underseal.in_row(ln, box, slack) or ln.confidence * len(ln.text) >= score * len(txt)]
+            out.append(line)
+        out.sort(key=lambda ln: (round((ln.bbox[1] if ln.bbox else 0) / 12.0), ln.bbox[0] if ln.bbox else 0))
+        return out
 
     def keep_beliefs_under_seals(self, image: np.ndarray, page: PageText, seal_boxes: list[list[float]]) -> PageText:
         """Keep the recogniser's frame beliefs for date-like lines a seal covers.
@@ -520,7 +571,7 @@ class PaddleOcrEngine:
             return False
 
         picked = [i for i, ln in enumerate(page.lines)
-                  if ln.bbox is not None and len(ln.text) <= 16 and _DATE_LIKE.search(ln.text) and near_seal(ln.bbox)]
+                  if ln.bbox is not None and not ln.beliefs and len(ln.text) <= 16 and _DATE_LIKE.search(ln.text) and near_seal(ln.bbox)]
         if not picked:
             return page
         # A seal often splits a date into two boxes on one line (四年月 | 一日): cut them as one.

@@ -78,3 +78,47 @@ def test_a_page_scanned_turned_gets_its_seal_and_the_date_under_it_read_upright(
     date_line = next(ln for ln in page.lines if _has_date(ln.text))
     x0, y0, x1, y1 = date_line.bbox  # type: ignore[misc]
     assert y1 - y0 > x1 - x0  # in the file's frame the date runs down the page
+
+
+def _one_bit_page(seed: int) -> tuple[np.ndarray, list[float]]:
+    """The signing block of a report, small print, on a 1-bit scan (the generator's own
+    binarisation: paper white, print black, the grey seal error-diffused into dots)."""
+    from samples.generator.scan_effects import _to_mode
+
+    img = Image.new("RGB", (1654, 2339), (246, 245, 240))
+    d = ImageDraw.Draw(img)
+    f = font("song", 26)
+    lines = ("根据《关于开展安全生产整治行动的通知》（晋人社厅发〔2024〕9号），", "现将自查情况报告如下，特此报告。",
+             "联系人：王明　联系电话：0351-4231281")
+    for i, line in enumerate(lines):
+        d.text((200, 400 + 70 * i), line, font=f, fill=(20, 20, 20))
+    d.text((880, 790), BODY, font=f, fill=(20, 20, 20))
+    d.text((980, 850), DATE, font=f, fill=(20, 20, 20))
+    page = np.array(img)
+    layer = render_seal(SealStyle(shape="round", text=BODY, color=GREY_INK, strength=0.95, rotation=8.0),
+                        np.random.default_rng(seed))
+    outline = stamp(page, layer, 930, 650)
+    box = [float(outline[:, 0].min()), float(outline[:, 1].min()), float(outline[:, 0].max()), float(outline[:, 1].max())]
+    bw = np.asarray(_to_mode(page, "bw", np.random.default_rng(seed)).convert("L"))
+    return np.repeat(bw[:, :, None], 3, axis=2), box
+
+
+# Seeds where the detector finds no line at all on the date under the seal (measured). On
+# seed 2 the star lies on 二月 and the row reads 三月: the date is kept, flagged for a person.
+@pytest.mark.parametrize(("seed", "exact"), [(2, False), (3, True)])
+def test_a_date_row_the_detector_missed_under_a_one_bit_seal_is_found_by_its_ink(ocr_engine, seed: int, exact: bool) -> None:  # type: ignore[no-untyped-def]
+    from extractors.fields import REPAIRED_DATE_CONFIDENCE, build_rows, find_foot_date
+
+    image, box = _one_bit_page(seed)
+    first = ocr_engine.read_page(image, page_no=1, dpi=200)
+    assert not any("月" in ln.text for ln in first.lines if ln.bbox and ln.bbox[1] > 820), first.text
+    seal = SealFinding(page_no=1, bbox=box, shape="round", color="grey")
+    again = ocr_engine.reread_under_seals(image, first, [seal])
+    found = [ln for ln in again.lines if "月十五日" in ln.text]
+    assert found and all(ln.beliefs for ln in found), again.text  # a row read by its ink, beliefs kept
+    hit = find_foot_date(build_rows([ocr_engine.keep_beliefs_under_seals(image, again, [box])]))
+    assert hit is not None and hit.value[:4] == "2024", hit
+    if exact:
+        assert hit.value == "2024-02-15", hit
+    else:
+        assert hit.value == "2024-02-15" or hit.confidence <= REPAIRED_DATE_CONFIDENCE, hit

@@ -8,8 +8,12 @@ from extractors.ocr import paper_normalised
 from extractors.underseal import (
     SealArea,
     clean_seal_area,
+    dot_pattern,
+    glyph_height,
     is_bilevel,
     merge_reread,
+    row_read,
+    rows_by_ink,
     seal_area,
     solid_ink,
 )
@@ -96,6 +100,85 @@ def test_solid_ink_drops_dither_and_keeps_strokes() -> None:
     kept = solid_ink(black)
     assert kept[150:154, 10:190].all() and kept[160:162, 10:190].all()
     assert kept[20:120, 20:120].mean() < 0.1
+
+
+def _dithered(shape: tuple[int, int], level: int) -> np.ndarray:
+    """Black pixels of a grey patch error-diffused as a 1-bit scanner does it (Floyd-Steinberg)."""
+    from PIL import Image
+
+    return ~np.asarray(Image.fromarray(np.full(shape, level, np.uint8), "L").convert("1"))
+
+
+def test_dot_pattern_is_the_seal_not_one_pixel_strokes() -> None:
+    """Print on a 1-bit page at 200 dpi can be 1 px thin, thinner than the seal's dots: the
+    dot pattern is told by its pinholes and loose dots, not by stroke width (an opening
+    took such a page's date under the seal for dots)."""
+    black = np.zeros((240, 240), bool)
+    black[20:120, 20:120] = _dithered((100, 100), 90)  # a seal's dark grey: pinholes
+    black[20:120, 130:230] = _dithered((100, 100), 200)  # light grey: loose dots
+    black[150, 10:230] = True  # a 1 px horizontal stroke
+    black[160:200, 100] = True  # a 1 px vertical stroke
+    for i in range(40):  # a 1 px diagonal stroke
+        black[160 + i, 150 + i] = True
+    seal = dot_pattern(black)
+    assert seal[20:120, 20:120][black[20:120, 20:120]].mean() > 0.95
+    assert seal[20:120, 130:230][black[20:120, 130:230]].mean() > 0.95
+    assert not seal[150, 10:230].any() and not seal[160:200, 100].any()
+    assert not seal[160:200, 150:190].any()
+    assert not solid_ink(black)[150, 10:230].any()  # what the opening did to such a stroke
+
+
+def _glyph_row(img: np.ndarray, y: int, x0: int, x1: int, height: int = 30) -> None:
+    """Ink like a row of glyphs: 1 px strokes, a crossbar every 6 px, a glyph every 36 px."""
+    for x in range(x0, x1, 36):
+        img[y : y + height, x + 4] = 0
+        img[y : y + height, x + 26] = 0
+        for dy in range(1, height, 6):
+            img[y + dy, x : x + 30] = 0
+
+
+def test_rows_by_ink_finds_the_rows_under_a_seal_and_their_whole_width() -> None:
+    page = np.full((1000, 1000), 255, np.uint8)
+    _glyph_row(page, 440, 250, 640)  # the signing line starts left of the seal
+    _glyph_row(page, 495, 380, 620)  # the date
+    _glyph_row(page, 320, 0, 1000)  # a row the seal's box cuts off at its top: not one of its rows
+    _glyph_row(page, 440, 800, 950)  # another cell of the row, beyond a wide gap
+    area = SealArea(cx=500.0, cy=500.0, rx=160.0, ry=160.0)
+    rows = rows_by_ink(page, area, 30.0)
+    assert len(rows) == 2
+    (ax0, ay0, ax1, ay1), (bx0, by0, bx1, by1) = rows
+    assert ax0 == 250 and 630 < ax1 < 660 and 438 <= ay0 <= 442 and 464 <= ay1 <= 470
+    assert bx0 == 380 and 490 <= by0 <= 499
+
+
+def test_two_rows_touching_are_cut_where_the_ink_is_thinnest() -> None:
+    page = np.full((1000, 1000), 255, np.uint8)
+    _glyph_row(page, 440, 400, 600)
+    _glyph_row(page, 471, 400, 600)
+    rows = rows_by_ink(page, SealArea(cx=500.0, cy=500.0, rx=160.0, ry=160.0), 30.0)
+    assert len(rows) == 2 and rows[0][3] <= rows[1][1] + 1
+
+
+def test_a_row_counts_as_read_when_a_line_of_two_glyphs_lies_in_it_under_the_seal() -> None:
+    box = (400, 500, 800, 530)
+    assert row_read([_line("十五日", (600, 495, 700, 535), 0.82)], box, AREA)
+    assert not row_read([_line("E", (400, 495, 800, 535), 0.9)], box, AREA)  # one glyph: a ring stroke
+    assert not row_read([_line("二月十五日", (400, 495, 800, 535), 0.4)], box, AREA)
+    # only where the seal crosses the row: a cell left of it does not count
+    assert not row_read([_line("验收部门意见", (0, 495, 300, 535))], (0, 500, 800, 530), AREA)
+
+
+def test_glyph_height_is_the_inks_not_the_boxs() -> None:
+    page = np.full((1000, 1000), 255, np.uint8)
+    lines = []
+    for k in range(5):
+        y = 100 + 60 * k
+        _glyph_row(page, y, 100, 500)
+        lines.append(_line("安全生产整治", (95, y - 15, 505, y + 45)))
+    avoid = np.zeros(page.shape, bool)
+    assert 24 <= (glyph_height(page, lines, avoid) or 0) <= 27  # boxes 60 px tall, ink 25
+    avoid[:] = True
+    assert glyph_height(page, lines, avoid) is None
 
 
 def test_a_grey_seal_on_a_one_bit_scan_keeps_its_dots_and_loses_the_print() -> None:
