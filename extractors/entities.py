@@ -134,10 +134,21 @@ def repair_year(text: str, anchor: int | None) -> int | None:
     or gained one (二二〇二一) is matched against the years whose digits it is a subsequence of
     (or which are a subsequence of it), keeping the units digit; when several fit, the one
     nearest `anchor` (a year printed elsewhere in the document) is taken, else nothing is.
+    A single glyph left of the year says nothing of which digit it was: where the units digit
+    gives a year, the anchor is taken instead when the glyph is one of its digits (二 of 二〇二〇
+    under a seal, with a 文号 of 2020: not 2022).
     """
     ds = _digits(text)
     if not ds:
         return None
+    year = _repair_year(ds, anchor)
+    if year is not None and len(ds) == 1 and anchor is not None and str(ds[0]) in str(anchor):
+        return anchor
+    return year
+
+
+def _repair_year(ds: list[int], anchor: int | None) -> int | None:
+    """`repair_year` on the year's digits, the units digit kept."""
     if len(ds) == 4:
         y = int("".join(map(str, ds)))
         if y in YEARS:

@@ -59,6 +59,11 @@ def test_repair_year() -> None:
     assert repair_year("四", None) is None
     assert repair_year("二二〇二一", 2021) == 2021
     assert repair_year("三七", 2017) is None  # no year of the range fits
+    # one glyph left says nothing of which digit it was: the document's year when it has it
+    assert repair_year("二", 2020) == 2020
+    assert repair_year("二", 2017) is None  # 2012 and 2022 alike: nothing (the decoder decides)
+    assert repair_year("八", 2019) == 2018  # not one of 2019's digits: the units digit, nearest
+    assert repair_year("二〇", 2019) == 2020  # two glyphs: the units digit is kept
 
 
 def test_document_numbers() -> None:
