@@ -403,7 +403,10 @@ def _misread(seal: SealFinding, name: str, expected: dict[str, str | None], othe
 
 def _in_order_piece(text: str, name: str) -> bool:
     """Four or more glyphs read, every one of them (but one in six) found in `name` in the same
-    order (区育才职校 of 大同市平城区育才职业培训学校): a fragment of the name, read through print."""
+    order (区育才职校 of 大同市平城区育才职业培训学校), or three read as they stand in it (公安消 of
+    吕梁市公安消防支队): a fragment of the name, read through print."""
+    if len(text) == 3 and text in name:
+        return True
     if len(text) < 4:
         return False
     prev = [0] * (len(name) + 1)  # longest common subsequence, row by row
@@ -531,10 +534,16 @@ def check_seals(
             and _is_org_seal(s)
             and (r == role or (r is None and _other_body(normalize_org(s.text or ""), s.sub_text) is None))
         ]
+        # A seal read too poorly to confirm but nearer another unfilled role's name than any
+        # other body is that role's (公安消 of the issuing authority's 吕梁市公安消防支队): it says
+        # nothing of this role, which may then simply be missing.
+        elsewhere = [n for r, n in expected.items() if n and r != role and r in required_roles and r not in filled]
         foreign_roles = [
             (s, r)
             for s, r in zip(seals, roles, strict=True)
             if _is_org_seal(s) and not s.partial and (r is None or r not in required_roles)
+            and not (r is None and name and not _misread(s, name, expected, others)
+                     and any(_misread(s, n, expected, others) for n in elsewhere))
         ]
         foreign = [s for s, _ in foreign_roles]
         if cut:

@@ -395,3 +395,32 @@ def test_a_ring_read_in_part_that_fits_several_bodies_alike_asks_a_person() -> N
                                   others=["太原市高级技工学校", "晋中市高级技工学校"])
     assert roles == [None]
     assert [f.code for f in findings] == ["low_confidence"]  # not a claim that another body stamped
+
+
+def test_two_seals_read_badly_each_ask_a_person_for_its_own_role() -> None:
+    """A photocopied certificate, both grey seals read through print: each reading is nearer one
+    role's name than any other body. Neither is proof that another body stamped (the two used to
+    be listed as seal_mismatch errors for both roles); a three-glyph piece counts when it stands
+    in the name as read (公安消)."""
+    expected = {"issuing_authority": "吕梁市公安消防支队", "institution_name": "吕梁市孝义市精工职业培训学校",
+                "sponsor": "山西精工企业管理咨询有限公司"}
+    seals = [seal("严量工委业管理咨询任限公"), seal("公安消")]
+    roles, findings = check_seals(seals, required_roles=["issuing_authority", "sponsor"], expected=expected)
+    assert roles == [None, None]
+    assert sorted((f.code, f.message) for f in findings) == [
+        ("low_confidence", "印章文字识别不清（“严量工委业管理咨询任限公”），与举办单位公章“山西精工企业管理咨询有限公司”相近，请人工核对"),
+        ("low_confidence", "印章文字识别不清（“公安消”），与发证机关印章“吕梁市公安消防支队”相近，请人工核对"),
+    ]
+
+
+def test_a_role_whose_only_seal_is_another_roles_misread_is_missing() -> None:
+    """The sponsor did not stamp the copy; the authority's seal was read too poorly to confirm.
+    For the sponsor that seal is no other body's seal: its own is missing."""
+    expected = {"issuing_authority": "吕梁市公安消防支队", "institution_name": "吕梁市孝义市精工职业培训学校",
+                "sponsor": "山西精工企业管理咨询有限公司"}
+    _, findings = check_seals([seal("吕梁市公安消")], required_roles=["issuing_authority", "sponsor"], expected=expected)
+    assert sorted(f.code for f in findings) == ["low_confidence", "missing_seal"]
+    # a clear other body stays a mismatch for both
+    _, findings = check_seals([seal("吕梁市孝义市精工职业培训学校工会委员会")], required_roles=["issuing_authority", "sponsor"],
+                              expected=expected)
+    assert [f.code for f in findings] == ["seal_mismatch", "seal_mismatch"]
