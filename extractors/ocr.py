@@ -524,18 +524,17 @@ class PaddleOcrEngine:
 
         h, w = text.shape[:2]
         slack = ROW_SLACK * glyph
-        boxes = [b for b in underseal.rows_by_ink(text, area, glyph) if not underseal.row_read(lines, b, area, slack)]
+        boxes, parts = [], []
+        for b in underseal.rows_by_ink(text, area, glyph):
+            read = underseal.row_lines(lines, b, area, slack)
+            if not read:
+                boxes.append(b)
+            elif len(read) == 1 and not read[0].beliefs and underseal.covers(read[0], b, area) < underseal.ROW_PART:
+                parts.append((b, read[0]))
+        lines = self._rows_extended(prepared, text, lines, parts, glyph)
         if not boxes:
             return lines
-        crops = []
-        for x0, y0, x1, y1 in boxes:
-            lh, pad = y1 - y0, underseal.ROW_PAD * glyph
-            for source in (text, prepared):
-                for side in UNDERSEAL_CUTS:
-                    cut = source[max(0, int(y0 - pad)) : min(h, int(y1 + pad)),
-                                 max(0, int(x0 - side * lh)) : min(w, int(x1 + side * lh))]
-                    crops.append(np.ascontiguousarray(np.repeat(cut[:, :, None], 3, axis=2)))
-        read = self.recognize_beliefs(crops)
+        read = self.recognize_beliefs([c for box in boxes for c in self._row_cuts(prepared, text, box, glyph)])
         n = 2 * len(UNDERSEAL_CUTS)
         out = list(lines)
         for k, box in enumerate(boxes):
@@ -550,6 +549,46 @@ class PaddleOcrEngine:
             out.append(line)
         out.sort(key=lambda ln: (round((ln.bbox[1] if ln.bbox else 0) / 12.0), ln.bbox[0] if ln.bbox else 0))
         return out
+
+    def _rows_extended(self, prepared: np.ndarray, text: np.ndarray, lines: list[TextLine],
+                       parts: list[tuple[tuple[int, int, int, int], TextLine]], glyph: float) -> list[TextLine]:
+        """Rows under a grey seal the first pass read only a piece of (十五 of 二〇二四年二月十五日;
+        the detector missed the rest), read whole as found by their ink (cuts as in
+        `_rows_missed`). The row's reading replaces the piece only when it holds the piece's
+        glyphs in order and more besides: a seal hides glyphs and adds none, so a reading that
+        disagrees with the piece (21048月27日 for 19年5月27日) is the seal's strokes read as print.
+        """
+        if not parts:
+            return lines
+        from extractors.entities import is_subsequence
+
+        read = self.recognize_beliefs([c for box, _ in parts for c in self._row_cuts(prepared, text, box, glyph)])
+        n = 2 * len(UNDERSEAL_CUTS)
+        longer: dict[int, TextLine] = {}
+        for k, (box, old) in enumerate(parts):
+            cuts = read[k * n : (k + 1) * n]
+            txt, score, _ = cuts[len(UNDERSEAL_CUTS) - 1]  # the tight cut of the cleaned page
+            txt, piece = txt.strip(), old.text.strip()
+            if score >= ROW_MIN_SCORE and len(txt) > len(piece) and is_subsequence(piece, txt):
+                longer[id(old)] = TextLine(text=txt, bbox=[float(c) for c in box], confidence=min(1.0, score),
+                                           beliefs=tuple(b for _, _, b in cuts))
+        return [longer.get(id(ln), ln) for ln in lines]
+
+    @staticmethod
+    def _row_cuts(prepared: np.ndarray, text: np.ndarray, box: tuple[int, int, int, int], glyph: float) -> list[np.ndarray]:
+        """Wide and tight cuts of a row found by its ink, of the cleaned page and of the page."""
+        from extractors import underseal
+
+        h, w = text.shape[:2]
+        x0, y0, x1, y1 = box
+        lh, pad = y1 - y0, underseal.ROW_PAD * glyph
+        crops = []
+        for source in (text, prepared):
+            for side in UNDERSEAL_CUTS:
+                cut = source[max(0, int(y0 - pad)) : min(h, int(y1 + pad)),
+                             max(0, int(x0 - side * lh)) : min(w, int(x1 + side * lh))]
+                crops.append(np.ascontiguousarray(np.repeat(cut[:, :, None], 3, axis=2)))
+        return crops
 
     def keep_beliefs_under_seals(self, image: np.ndarray, page: PageText, seal_boxes: list[list[float]]) -> PageText:
         """Keep the recogniser's frame beliefs for date-like lines a seal covers.

@@ -40,6 +40,7 @@ ROW_MIN_INK = 0.25
 ROW_HEIGHT = (0.6, 1.5)
 ROW_JOIN = 0.25
 ROW_PAD = 0.3
+ROW_PART = 0.6
 ROW_GAP = 2.5
 
 
@@ -293,6 +294,13 @@ def in_row(ln: TextLine, box: tuple[int, int, int, int], slack: float = 0.0) -> 
     return box[1] - slack <= _centre_y(ln) <= box[3] + slack and ln.bbox[0] < box[2] and ln.bbox[2] > box[0]
 
 
+def row_lines(lines: list[TextLine], box: tuple[int, int, int, int], area: SealArea, slack: float = 0.0) -> list[TextLine]:
+    """The lines of two glyphs or more at 0.5 that lie in the row where the seal crosses it."""
+    lo, hi = area.box[0], area.box[2]
+    return [ln for ln in lines if in_row(ln, box, slack) and ln.bbox is not None and ln.bbox[0] < hi and ln.bbox[2] > lo
+            and ln.confidence >= 0.5 and len(ln.text.strip()) >= 2]
+
+
 def row_read(lines: list[TextLine], box: tuple[int, int, int, int], area: SealArea, slack: float = 0.0) -> bool:
     """A line of two glyphs or more at 0.5 lies in the row where the seal crosses it.
 
@@ -300,9 +308,15 @@ def row_read(lines: list[TextLine], box: tuple[int, int, int, int], area: SealAr
     surer than the detector's line, and a line the seal's strokes lengthened (21048月27日) read
     more glyphs less truly. What lies beside the seal the first pass saw as it is.
     """
-    lo, hi = area.box[0], area.box[2]
-    return any(in_row(ln, box, slack) and ln.bbox is not None and ln.bbox[0] < hi and ln.bbox[2] > lo
-               and ln.confidence >= 0.5 and len(ln.text.strip()) >= 2 for ln in lines)
+    return bool(row_lines(lines, box, area, slack))
+
+
+def covers(ln: TextLine, box: tuple[int, int, int, int], area: SealArea) -> float:
+    """The share of the row, where the seal crosses it, that the line's box spans."""
+    lo, hi = max(float(box[0]), area.box[0]), min(float(box[2]), area.box[2])
+    if ln.bbox is None or hi <= lo:
+        return 1.0
+    return max(0.0, min(hi, ln.bbox[2]) - max(lo, ln.bbox[0])) / (hi - lo)
 
 
 def clean_seal_area(

@@ -122,3 +122,18 @@ def test_a_date_row_the_detector_missed_under_a_one_bit_seal_is_found_by_its_ink
         assert hit.value == "2024-02-15", hit
     else:
         assert hit.value == "2024-02-15" or hit.confidence <= REPAIRED_DATE_CONFIDENCE, hit
+
+
+# Seeds where the first pass reads a piece of the date under the seal (十五) and nothing else.
+@pytest.mark.parametrize("seed", [1, 4])
+def test_a_date_read_in_part_under_a_one_bit_seal_is_decoded_from_its_whole_row(ocr_engine, seed: int) -> None:  # type: ignore[no-untyped-def]
+    from extractors.fields import REPAIRED_DATE_CONFIDENCE, build_rows, find_foot_date
+
+    image, box = _one_bit_page(seed)
+    first = ocr_engine.read_page(image, page_no=1, dpi=200)
+    assert not any("月" in ln.text for ln in first.lines if ln.bbox and ln.bbox[1] > 820), first.text
+    seal = SealFinding(page_no=1, bbox=box, shape="round", color="grey")
+    again = ocr_engine.keep_beliefs_under_seals(image, ocr_engine.reread_under_seals(image, first, [seal]), [box])
+    hit = find_foot_date(build_rows([again]))
+    assert hit is not None and hit.value[:4] == "2024", again.text
+    assert hit.value == "2024-02-15" or hit.confidence <= REPAIRED_DATE_CONFIDENCE, hit

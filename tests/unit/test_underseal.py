@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from extractors.ocr import paper_normalised
 from extractors.underseal import (
     SealArea,
     clean_seal_area,
+    covers,
     dot_pattern,
     glyph_height,
     is_bilevel,
@@ -215,3 +217,9 @@ def test_the_page_is_prepared_once_for_all_passes_over_it() -> None:
     assert np.array_equal(first, drop_red_ink(page)) and not first.flags.writeable
     other = page.copy()
     assert engine._prepared(other) is not first  # another page (even equal) is prepared anew
+
+
+def test_covers_is_measured_where_the_seal_crosses_the_row() -> None:
+    row = (0, 500, 900, 530)  # the row runs from the page's left margin into the seal (340..660)
+    assert covers(_line("十五日", (560, 495, 660, 535)), row, AREA) == pytest.approx(100 / 320)
+    assert covers(_line("二〇二四年二月十五日", (300, 495, 700, 535)), row, AREA) == 1.0
