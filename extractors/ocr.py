@@ -508,21 +508,22 @@ class PaddleOcrEngine:
 
     def _rows_missed(self, prepared: np.ndarray, text: np.ndarray, lines: list[TextLine], area: Any,
                      glyph: float) -> list[TextLine]:
-        """Lines for the rows inside a grey seal that neither detection pass found.
+        """Lines for the rows inside a grey seal that neither detection pass found, or found a
+        piece of.
 
         The detector often sees nothing under a grey seal on a 1-bit scan (the signing body and
         date under it are lost, a `missing_field` on a document that has them). Rows are found by
-        their ink once the seal's is taken out (`underseal.rows_by_ink`) and read as cut from
-        that page (`text`). Like a date re-cut under a seal, each keeps the recogniser's beliefs
-        for a wide and a tight cut, of `text` and of the page as the first pass saw it
-        (`prepared`): where print crossed the seal's own strokes it went with them from `text`
-        (二〇二〇 of a date), and the page still shows it. A row is added when it reads at least
-        two glyphs at `ROW_MIN_SCORE`; lines of the first pass in it that read less (a stray
-        glyph of the ring) give way.
+        their ink once the seal's is taken out (`underseal.rows_by_ink`) and read as cut
+        (`_read_rows`). A row no line lies in is added when it reads at least two glyphs at
+        `ROW_MIN_SCORE`; lines of the first pass in it that read less (a stray glyph of the
+        ring) give way. A row the first pass read only a piece of (十五 of 二〇二四年二月十五日)
+        takes the row's reading only when that holds the piece's glyphs in order and more
+        besides: a seal hides glyphs and adds none, so a reading that disagrees with the piece
+        (21048月27日 for 19年5月27日) is the seal's strokes read as print.
         """
         from extractors import underseal
+        from extractors.entities import is_subsequence
 
-        h, w = text.shape[:2]
         slack = ROW_SLACK * glyph
         boxes, parts = [], []
         for b in underseal.rows_by_ink(text, area, glyph):
@@ -531,48 +532,40 @@ class PaddleOcrEngine:
                 boxes.append(b)
             elif len(read) == 1 and not read[0].beliefs and underseal.covers(read[0], b, area) < underseal.ROW_PART:
                 parts.append((b, read[0]))
-        lines = self._rows_extended(prepared, text, lines, parts, glyph)
-        if not boxes:
+        if not boxes and not parts:
             return lines
-        read = self.recognize_beliefs([c for box in boxes for c in self._row_cuts(prepared, text, box, glyph)])
-        n = 2 * len(UNDERSEAL_CUTS)
-        out = list(lines)
-        for k, box in enumerate(boxes):
-            cuts = read[k * n : (k + 1) * n]
-            txt, score, _ = cuts[len(UNDERSEAL_CUTS) - 1]  # the tight cut of the cleaned page
-            txt = txt.strip()
-            if len(txt) < 2 or score < ROW_MIN_SCORE or any(underseal.in_row(ln, box, slack) and txt in ln.text for ln in out):
+        rows = self._read_rows(prepared, text, [*boxes, *(b for b, _ in parts)], glyph)
+        longer = {id(old): row for (_, old), row in zip(parts, rows[len(boxes):], strict=True)
+                  if row.confidence >= ROW_MIN_SCORE and len(row.text) > len(old.text.strip())
+                  and is_subsequence(old.text.strip(), row.text)}
+        out = [longer.get(id(ln), ln) for ln in lines]
+        if not boxes:
+            return out
+        for box, row in zip(boxes, rows[: len(boxes)], strict=True):
+            if len(row.text) < 2 or row.confidence < ROW_MIN_SCORE or any(
+                    underseal.in_row(ln, box, slack) and row.text in ln.text for ln in out):
                 continue
-            line = TextLine(text=txt, bbox=[float(c) for c in box], confidence=min(1.0, score),
-                            beliefs=tuple(b for _, _, b in cuts))
-            out = [ln for ln in out if not underseal.in_row(ln, box, slack) or ln.confidence * len(ln.text) >= score * len(txt)]
-            out.append(line)
+            out = [ln for ln in out if not underseal.in_row(ln, box, slack)
+                   or ln.confidence * len(ln.text) >= row.confidence * len(row.text)]
+            out.append(row)
         out.sort(key=lambda ln: (round((ln.bbox[1] if ln.bbox else 0) / 12.0), ln.bbox[0] if ln.bbox else 0))
         return out
 
-    def _rows_extended(self, prepared: np.ndarray, text: np.ndarray, lines: list[TextLine],
-                       parts: list[tuple[tuple[int, int, int, int], TextLine]], glyph: float) -> list[TextLine]:
-        """Rows under a grey seal the first pass read only a piece of (十五 of 二〇二四年二月十五日;
-        the detector missed the rest), read whole as found by their ink (cuts as in
-        `_rows_missed`). The row's reading replaces the piece only when it holds the piece's
-        glyphs in order and more besides: a seal hides glyphs and adds none, so a reading that
-        disagrees with the piece (21048月27日 for 19年5月27日) is the seal's strokes read as print.
-        """
-        if not parts:
-            return lines
-        from extractors.entities import is_subsequence
-
-        read = self.recognize_beliefs([c for box, _ in parts for c in self._row_cuts(prepared, text, box, glyph)])
+    def _read_rows(self, prepared: np.ndarray, text: np.ndarray, boxes: list[tuple[int, int, int, int]],
+                   glyph: float) -> list[TextLine]:
+        """Rows found by their ink, read as cut (`_row_cuts`): the tight cut of the cleaned page
+        gives the text and confidence; every cut keeps the recogniser's beliefs, as a date re-cut
+        under a seal does, for the date reading: where print crossed the seal's own strokes it
+        went with them from `text` (二〇二〇 of a date), and the page as first seen still shows it."""
+        read = self.recognize_beliefs([c for box in boxes for c in self._row_cuts(prepared, text, box, glyph)])
         n = 2 * len(UNDERSEAL_CUTS)
-        longer: dict[int, TextLine] = {}
-        for k, (box, old) in enumerate(parts):
+        rows = []
+        for k, box in enumerate(boxes):
             cuts = read[k * n : (k + 1) * n]
             txt, score, _ = cuts[len(UNDERSEAL_CUTS) - 1]  # the tight cut of the cleaned page
-            txt, piece = txt.strip(), old.text.strip()
-            if score >= ROW_MIN_SCORE and len(txt) > len(piece) and is_subsequence(piece, txt):
-                longer[id(old)] = TextLine(text=txt, bbox=[float(c) for c in box], confidence=min(1.0, score),
-                                           beliefs=tuple(b for _, _, b in cuts))
-        return [longer.get(id(ln), ln) for ln in lines]
+            rows.append(TextLine(text=txt.strip(), bbox=[float(c) for c in box], confidence=min(1.0, score),
+                                 beliefs=tuple(b for _, _, b in cuts)))
+        return rows
 
     @staticmethod
     def _row_cuts(prepared: np.ndarray, text: np.ndarray, box: tuple[int, int, int, int], glyph: float) -> list[np.ndarray]:

@@ -285,7 +285,7 @@ def rows_by_ink(text: np.ndarray, area: SealArea, glyph: float) -> list[tuple[in
     return boxes
 
 
-def in_row(ln: TextLine, box: tuple[int, int, int, int], slack: float = 0.0) -> bool:
+def in_row(ln: TextLine, box: tuple[float, float, float, float], slack: float = 0.0) -> bool:
     """The line's middle lies in the row's band (widened by `slack` each way: a detector's box is
     roomier than the ink, and a skewed line's middle is off its ink's) and it overlaps the row's
     columns."""
@@ -295,20 +295,16 @@ def in_row(ln: TextLine, box: tuple[int, int, int, int], slack: float = 0.0) -> 
 
 
 def row_lines(lines: list[TextLine], box: tuple[int, int, int, int], area: SealArea, slack: float = 0.0) -> list[TextLine]:
-    """The lines of two glyphs or more at 0.5 that lie in the row where the seal crosses it."""
+    """The lines of two glyphs or more at 0.5 that lie in the row where the seal crosses it.
+
+    Any such line, even a partial reading (19年5月27日 of 2019年3月27日), means the row was read:
+    a row read by its ink is no surer than the detector's line, and a line the seal's strokes
+    lengthened (21048月27日) read more glyphs less truly. What lies beside the seal the first
+    pass saw as it is.
+    """
     lo, hi = area.box[0], area.box[2]
     return [ln for ln in lines if in_row(ln, box, slack) and ln.bbox is not None and ln.bbox[0] < hi and ln.bbox[2] > lo
             and ln.confidence >= 0.5 and len(ln.text.strip()) >= 2]
-
-
-def row_read(lines: list[TextLine], box: tuple[int, int, int, int], area: SealArea, slack: float = 0.0) -> bool:
-    """A line of two glyphs or more at 0.5 lies in the row where the seal crosses it.
-
-    Even a partial reading counts (19年5月27日 of 2019年3月27日): a row read by its ink is no
-    surer than the detector's line, and a line the seal's strokes lengthened (21048月27日) read
-    more glyphs less truly. What lies beside the seal the first pass saw as it is.
-    """
-    return bool(row_lines(lines, box, area, slack))
 
 
 def covers(ln: TextLine, box: tuple[int, int, int, int], area: SealArea) -> float:
@@ -358,14 +354,6 @@ def grow_within(seed: np.ndarray, allowed: np.ndarray, *, steps: int) -> np.ndar
 def _centre_y(ln: TextLine) -> float:
     assert ln.bbox is not None
     return (ln.bbox[1] + ln.bbox[3]) / 2
-
-
-def _crosses(ln: TextLine, area: SealArea) -> bool:
-    """The line's middle lies in the seal's rows and its box overlaps the seal's columns."""
-    if ln.bbox is None:
-        return False
-    x0, y0, x1, y1 = area.box
-    return y0 <= _centre_y(ln) <= y1 and ln.bbox[0] < x1 and ln.bbox[2] > x0
 
 
 def _in_ring_band(ln: TextLine, area: SealArea) -> bool:
@@ -421,10 +409,10 @@ def merge_reread(
     reads more characters less surely is noise of the cleaning.
     """
     flags = seal_only or [False] * len(old)
-    kept = [ln for ln, f in zip(old, flags, strict=True) if not (f and _crosses(ln, area) and _in_ring_band(ln, area))]
-    cand_old = [ln for ln in kept if _crosses(ln, area)]
-    cand_new = [ln for ln in new if _crosses(ln, area)]
-    result = [ln for ln in kept if not _crosses(ln, area)]
+    kept = [ln for ln, f in zip(old, flags, strict=True) if not (f and in_row(ln, area.box) and _in_ring_band(ln, area))]
+    cand_old = [ln for ln in kept if in_row(ln, area.box)]
+    cand_new = [ln for ln in new if in_row(ln, area.box)]
+    result = [ln for ln in kept if not in_row(ln, area.box)]
     new_ids = {id(ln) for ln in cand_new}
     for row in _rows(cand_old + cand_new):
         r_new = [ln for ln in row if id(ln) in new_ids]

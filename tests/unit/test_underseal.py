@@ -14,7 +14,7 @@ from extractors.underseal import (
     glyph_height,
     is_bilevel,
     merge_reread,
-    row_read,
+    row_lines,
     rows_by_ink,
     seal_area,
     solid_ink,
@@ -163,11 +163,11 @@ def test_two_rows_touching_are_cut_where_the_ink_is_thinnest() -> None:
 
 def test_a_row_counts_as_read_when_a_line_of_two_glyphs_lies_in_it_under_the_seal() -> None:
     box = (400, 500, 800, 530)
-    assert row_read([_line("十五日", (600, 495, 700, 535), 0.82)], box, AREA)
-    assert not row_read([_line("E", (400, 495, 800, 535), 0.9)], box, AREA)  # one glyph: a ring stroke
-    assert not row_read([_line("二月十五日", (400, 495, 800, 535), 0.4)], box, AREA)
+    assert row_lines([_line("十五日", (600, 495, 700, 535), 0.82)], box, AREA)
+    assert not row_lines([_line("E", (400, 495, 800, 535), 0.9)], box, AREA)  # one glyph: a ring stroke
+    assert not row_lines([_line("二月十五日", (400, 495, 800, 535), 0.4)], box, AREA)
     # only where the seal crosses the row: a cell left of it does not count
-    assert not row_read([_line("验收部门意见", (0, 495, 300, 535))], (0, 500, 800, 530), AREA)
+    assert not row_lines([_line("验收部门意见", (0, 495, 300, 535))], (0, 500, 800, 530), AREA)
 
 
 def test_glyph_height_is_the_inks_not_the_boxs() -> None:
