@@ -11,8 +11,8 @@ seals (消防验收专用章, 行政审批专用章) do count for `issuing_autho
 never fill an organisation role.
 
 Findings per required role that no seal fills (DOMAIN.md codes):
-    seal_partial  (warning) a seal cut by the page edge is there and could be this role's, but its
-                  arc cannot be read or matched clearly;
+    seal_partial  (warning) a seal cut by the page edge is there and could be this role's: the
+                  scan does not show it whole, however clearly its arc reads;
     seal_mismatch (error)   an organisation seal is there that names another body;
     missing_seal  (error)   nothing that could be it.
 """
@@ -476,8 +476,10 @@ def check_seals(
 ) -> tuple[list[str | None], list[Finding]]:
     """Assign a role to each seal (in order) and report the required roles no seal fills.
 
-    A seal fills a role when `judge_seal` matches it (a seal cut by the page edge only when it
-    matches clearly, >= `PARTIAL_MATCH_THRESHOLD`). A role whose name is unknown (None) is filled
+    A seal fills a role when `judge_seal` matches it. A seal cut by the page edge is named
+    that role's when it matches clearly (>= `PARTIAL_MATCH_THRESHOLD`), yet the role is filled
+    only by a whole seal: a cut one is a `seal_partial` warning however clearly it reads (the
+    scan does not show the whole seal; a person looks at the original). A role whose name is unknown (None) is filled
     by an organisation seal that matched nothing else, one seal per such role. Any number of
     seals may fill the same role.
 
@@ -487,6 +489,7 @@ def check_seals(
     """
     roles: list[str | None] = []
     filled: set[str] = set()
+    cut_clear: set[str] = set()  # roles a cut seal names clearly: the seal is theirs, but not whole
     sims: list[float] = []
     for seal in seals:
         role, sim = judge_seal(seal, expected, others)
@@ -503,8 +506,10 @@ def check_seals(
                     role = r
                     break
         roles.append(role)
-        if role is not None and (not seal.partial or sim >= PARTIAL_MATCH_THRESHOLD):
+        if role is not None and not seal.partial:
             filled.add(role)
+        elif role is not None and sim >= PARTIAL_MATCH_THRESHOLD:
+            cut_clear.add(role)
 
     # Roles whose organisation we do not know: any unmatched organisation seal, one per role,
     # authority-looking seals first for the issuing authority.
@@ -549,16 +554,11 @@ def check_seals(
         if cut:
             s = cut[0]
             seen = f"“{s.text}”" if s.text else "无法辨认"
-            findings.append(
-                Finding(
-                    code="seal_partial",
-                    severity="warning",
-                    field=None,
-                    page=s.page_no,
-                    message=f"{label}被页面边缘截断，印文{seen}，无法确认"
-                    + (f"（应为：{name}）" if name else ""),
-                )
-            )
+            if role in cut_clear:
+                msg = f"{label}被页面边缘截断，可见印文{seen}与“{name}”相符，但印章不完整，请核对原件"
+            else:
+                msg = f"{label}被页面边缘截断，印文{seen}，无法确认" + (f"（应为：{name}）" if name else "")
+            findings.append(Finding(code="seal_partial", severity="warning", field=None, page=s.page_no, message=msg))
         elif foreign:
             s = foreign[0]
             said = "、".join(

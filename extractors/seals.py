@@ -287,36 +287,68 @@ def _bilevel_grey_ink(grey: np.ndarray) -> np.ndarray:
     return cv2.inpaint(out, halo * 255, 3, cv2.INPAINT_TELEA)
 
 
+# Beyond a photographed sheet lies the desk: even (grain under DESK_GRAIN of paper) and darker
+# than paper (under DESK_TONE of it; measured 0.59-0.66 for grey and brown desks, where a
+# scanner's border is under DARK_BORDER).
+DARK_BORDER = 0.55
+DESK_TONE = 0.75
+DESK_GRAIN = 0.05
+CUT_RUN = 4  # five-degree bins in a row off the sheet that make a seal with no seen-map cut
+
+
 def _cut_by_edge(grey: np.ndarray, g: _Geom) -> bool:
     """Is the part of the outline that was not seen off the page (a seal cut by the page edge)?
 
-    An outline goes unseen either because the paper ends there (beyond the image, or on a
-    scanner's dark border round the sheet) or because black text crossing it broke the ring.
-    Only the first is a cut seal (`seal_partial`); the second is a whole seal. Measured at the
-    outline and just outside it, per unseen 5-degree bin: off the image, or on a patch much
-    darker than the paper, counts as off the page.
+    An outline goes unseen either because the paper ends there (beyond the image, on a
+    scanner's dark border round the sheet, or on the desk round a photographed sheet) or
+    because black text crossing it broke the ring. Only the first is a cut seal
+    (`seal_partial`); the second is a whole seal. Measured at the outline and just outside it,
+    per unseen 5-degree bin (`_off_sheet`). A seal found whole as a circle, with no map of
+    where its outline was seen, is cut when `CUT_RUN` bins in a row lie off the sheet.
     """
+    # Paper as it is round this seal: a photo lights a sheet unevenly (its foot at 0.75 of its
+    # brightest), so the page's brightest paper would make shade look like a desk.
+    H, W = grey.shape
+    x0, x1 = max(0, int(g.cx - 1.4 * g.a)), min(W, int(g.cx + 1.4 * g.a) + 1)
+    y0, y1 = max(0, int(g.cy - 1.4 * g.a)), min(H, int(g.cy + 1.4 * g.a) + 1)
+    near = grey[y0:y1:2, x0:x1:2]
+    paper = float(np.percentile(near if near.size else grey[::4, ::4], 90))
     if g.seen is None:
-        return g.partial
+        off = _off_sheet(grey, g, np.arange(72), paper, both=True)
+        run = best = 0
+        for v in np.concatenate([off, off]):  # the outline closes on itself
+            run = run + 1 if v else 0
+            best = max(best, run)
+        return g.partial or best >= CUT_RUN
     missing = np.flatnonzero(~g.seen)
     if missing.size == 0:
         return False
+    return float(_off_sheet(grey, g, missing, paper).mean()) >= 0.5
+
+
+def _off_sheet(grey: np.ndarray, g: _Geom, bins: np.ndarray, paper: float, *, both: bool = False) -> np.ndarray:
+    """Per 5-degree bin of the outline: does it lie off the sheet? Off the image, on a patch
+    much darker than paper (a scanner's border), or on an even darker patch (a desk). With
+    `both`, the desk must be seen on the outline and just outside it (a bin of a whole
+    outline has ink on the outline)."""
     H, W = grey.shape
-    paper = float(np.percentile(grey[::4, ::4], 90))
-    t = np.radians(missing * 5.0 + 2.5)
+    t = np.radians(bins * 5.0 + 2.5)
     half = max(2, int(0.05 * g.b))
-    off = np.zeros(missing.size, dtype=bool)
+    off = np.zeros(bins.size, dtype=bool)
+    desk = np.ones(bins.size, dtype=bool) if both else np.zeros(bins.size, dtype=bool)
     for r in (1.0, 1.12):
         xs, ys = g.from_unit(r * np.sin(t), -r * np.cos(t))
         for i, (x, y) in enumerate(zip(xs, ys, strict=True)):
-            if off[i]:
-                continue
             if not (0 <= x < W and 0 <= y < H):
                 off[i] = True
                 continue
             patch = grey[max(0, int(y) - half) : int(y) + half + 1, max(0, int(x) - half) : int(x) + half + 1]
-            off[i] = float(patch.mean()) < 0.55 * paper
-    return float(off.mean()) >= 0.5
+            mean, even = float(patch.mean()), float(patch.std()) < DESK_GRAIN * paper
+            if not both and mean < DARK_BORDER * paper:
+                off[i] = True
+            on_desk = mean < DESK_TONE * paper and even
+            desk[i] = (desk[i] and on_desk) if both else (desk[i] or on_desk)
+    return off | desk
 
 
 def _is_colourless(rgb: np.ndarray) -> bool:
@@ -543,10 +575,11 @@ class SealReader:
         geoms = self._detect(image, dpi)
         out: list[SealCrop] = []
         H, W = image.shape[:2]
-        if any(g.partial and g.seen is not None for g in geoms):
+        if geoms:
             grey = image.mean(axis=2).astype(np.float32)
             for g in geoms:
-                if g.partial and g.seen is not None:
+                # a square's cut is told by its sides at the image edge (`_fit`)
+                if g.shape != "square" and (g.seen is None or g.partial):
                     g.partial = _cut_by_edge(grey, g)
         for g in sorted(geoms, key=lambda g: (g.cy, g.cx)):
             crop = self._crop(image, g)

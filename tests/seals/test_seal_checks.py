@@ -255,12 +255,15 @@ def test_unknown_name_is_not_filled_by_a_union_or_unreadable_seal() -> None:
     assert "人工核对" in findings[0].message
 
 
-def test_partial_seal_that_reads_clearly_still_counts() -> None:
+def test_partial_seal_that_reads_clearly_is_its_roles_yet_a_partial_warning() -> None:
+    """A cut seal that names the body clearly is that body's seal, but the scan does not show
+    it whole: a warning (DOMAIN.md: seal_partial, cut by the page edge), never a mismatch."""
     roles, findings = check_seals(
-        [seal(SCHOOL, partial=True)], required_roles=["institution_name"], expected=EXPECTED
+        [seal(SCHOOL, partial=True, page=2)], required_roles=["institution_name"], expected=EXPECTED
     )
     assert roles == ["institution_name"]
-    assert findings == []
+    assert [(f.code, f.severity, f.page) for f in findings] == [("seal_partial", "warning", 2)]
+    assert "相符" in findings[0].message
 
 
 def test_partial_seal_with_half_the_name_is_a_partial_warning() -> None:

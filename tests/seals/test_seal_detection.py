@@ -353,3 +353,44 @@ def test_seal_cut_by_a_dark_scanner_border_inside_the_picture_is_partial(artist:
     s = seals[0]
     assert (s.shape, s.color, s.partial) == ("round", "red", True)
     assert iou(s.bbox, drawn_box(artist, spec, centre, page)) > 0.8
+
+
+def _on_a_desk(page: np.ndarray, sheet_bottom: int, desk: tuple[int, int, int], seed: int = 3) -> np.ndarray:
+    """A photographed sheet ending at `sheet_bottom`, the desk below it (even, darker than
+    paper, a little camera noise)."""
+    out = page.astype(np.float32)
+    noise = np.random.default_rng(seed).normal(0, 2.0, out[sheet_bottom:].shape)
+    out[sheet_bottom:] = np.asarray(desk, np.float32) + noise
+    return np.clip(out, 0, 255).astype(np.uint8)
+
+
+@pytest.mark.parametrize(("grey", "desk"), [(False, (150, 150, 146)), (True, (170, 146, 118))])
+def test_seal_cut_by_the_edge_of_a_photographed_sheet_is_partial(artist: SealArtist, detector: SealReader,
+                                                                 grey: bool, desk: tuple[int, int, int]) -> None:
+    """A phone photo of a sheet on a grey or brown desk, the seal running off the sheet's foot:
+    the desk is no ink and no dark border (0.6-0.7 of paper, where a scanner's border is under
+    0.55), yet the seal is cut."""
+    spec = SealSpec(name="晋中市榆次区瑞丰技能培训中心")
+    centre = (1000, 1900)
+    page = _on_a_desk(artist.stamped_page([(spec, centre)], grey=grey), centre[1] + artist.px(8), desk)
+    seals = find(detector, page)
+    assert len(seals) == 1 and seals[0].partial, seals
+
+
+def test_a_whole_seal_on_a_sheet_in_shade_is_not_partial(artist: SealArtist, detector: SealReader) -> None:
+    """A photo lights a sheet unevenly: its foot at 0.72 of the brightest paper, even and
+    darker like a desk. A grey seal there whose ring faded at the bottom (70 degrees gone) is
+    still whole: the paper round it is as dark as the gap (measured against the page's
+    brightest paper it was taken for cut)."""
+    spec = SealSpec(name="山西省朔州市公安消防支队")
+    cx, cy = 1000, 1900
+    r = artist.px(42) / 2
+    page = artist.stamped_page([(spec, (cx, cy))], grey=True).astype(np.float32)
+    yy, xx = np.mgrid[0 : page.shape[0], 0 : page.shape[1]]
+    gap = (np.abs(np.degrees(np.arctan2(xx - cx, yy - cy))) < 35) & (np.hypot(xx - cx, yy - cy) > 0.8 * r) & (
+        np.hypot(xx - cx, yy - cy) < 1.1 * r)
+    page[gap] = page[100:140, 100:140].reshape(-1, 3).mean(axis=0)
+    shade = np.clip(1.0 - 0.28 * (np.arange(page.shape[0]) - 1500) / 400, 0.72, 1.0)
+    page = np.clip(page * shade[:, None, None], 0, 255).astype(np.uint8)
+    seals = find(detector, page)
+    assert len(seals) == 1 and not seals[0].partial, seals
