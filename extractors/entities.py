@@ -41,7 +41,7 @@ LABELS = ("ORG", "DATE", "DOCNUM", "COUNT")
 # Longest first, so that 委员会 wins over 委 and 支队 over 队-less forms.
 ORG_SUFFIXES = sorted(
     "局 厅 委 委员会 办公室 支队 大队 中队 总队 救援队 学校 技校 学院 中心 公司 集团 研究院 院 所 站 "
-    "政府 协会 基地 分校 校区 鉴定站 鉴定所".split(), key=len, reverse=True)
+    "政府 协会 基地 分校 校区 鉴定站 鉴定所 联合会 基金会 商会 办事处 管理处 合作社 幼儿园".split(), key=len, reverse=True)
 _SUFFIX_RX = re.compile("|".join(map(re.escape, ORG_SUFFIXES)))
 # What may follow an organisation's name inside a clause.
 _ORG_FOLLOW = re.compile(

@@ -25,6 +25,11 @@ def test_organisations_where_letters_name_them() -> None:
     assert ents("阳泉市公安消防支队与原件核对一致")[0][2] == "阳泉市公安消防支队"
     assert ents("关于临汾市职业技能鉴定站安全生产整治行动")[0][2] == "临汾市职业技能鉴定站"
     assert ents("中共阳泉市委员会办公室")[0][2] == "中共阳泉市委员会办公室"
+    # a building's owner may be any body, not only a school or an office (a federation, a
+    # street office, a kindergarten)
+    assert ents("运城市盐湖区妇女联合会：") == [("ORG", "运城市盐湖区妇女联合会", "运城市盐湖区妇女联合会")]
+    assert ents("太原市迎泽区柳巷街道办事处：")[0][2] == "太原市迎泽区柳巷街道办事处"
+    assert ents("阳泉市第一幼儿园：")[0][2] == "阳泉市第一幼儿园"
     # a title run into the addressee by joined lines is not one name
     assert [e.value for e in of_label("太原市高级技工学校关于开展安全生产整治行动的自查报告太原市人力资源和社会保障局：", "ORG")] == [
         "太原市高级技工学校"]
