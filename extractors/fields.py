@@ -818,6 +818,17 @@ def _under_seal_date(row: Row, d: tuple[str, Any, float] | None, anchor: int) ->
     return (dec.text, dec.when, dec.confidence)
 
 
+HIDDEN_GAP = 0.5  # boxes of a date this far apart (in box heights) may hide a glyph between them
+
+
+def _hidden_gap(row: Row) -> bool:
+    """A date under a seal read in pieces with room for a glyph between them (二四年二月 | 五日 of
+    二〇二四年二月二十五日): the recogniser sees no glyph there, and the likeliest date is the
+    one without it; whether one hid there is for a person to see."""
+    cells = sorted((c for c in row.cells if _DATE_HINT.search(c.text)), key=lambda c: c.box[0])
+    return any(b.box[0] - a.box[2] >= HIDDEN_GAP * min(a.height, b.height) for a, b in zip(cells, cells[1:], strict=False))
+
+
 def _labelled_date(row: Row) -> bool:
     """A row that gives a date under a label (申请日期	二〇二一年十月三十一日, 时间：…): another
     field's date. A name beside a date (贾宏伟	2019年1月24日) is no label."""
@@ -848,6 +859,8 @@ def find_foot_date(rows: list[Row], copies_from: int | None = None) -> Hit | Non
             d = two  # a copy annotation's date beside the signing date: the beliefs mix both
         elif row.beliefs and anchor is not None and (d is not None or (_DATE_HINT.search(row.text) and not _labelled_date(row))):
             d = _under_seal_date(_as_sure_as_its_date(row), d, anchor)
+            if d is not None and _hidden_gap(row):
+                d = (d[0], d[1], min(d[2], REPAIRED_DATE_CONFIDENCE))
         elif anchor is not None:
             d = _year_given_back(d, row, anchor)
         if d is None:

@@ -123,6 +123,15 @@ def prepare_model_dirs(root: Path, model_names: list[str]) -> dict[str, Path]:
 UNDERSEAL_CUTS: tuple[float, ...] = (1.5, 0.3)
 ROW_MIN_SCORE = 0.5  # a row found by its ink under a seal, not by the detector, must read this surely
 ROW_SLACK = 0.5  # glyphs: a first-pass line whose middle lies this near a row found by its ink is in it
+# The close look at a grey seal (`_look_close`): the seal's box widened by these shares of its
+# size on each side, read at these scales; a line it adds names something or holds a numeral
+# (two glyphs at least).
+LOOK_SIDE = 0.6
+LOOK_UP = 0.3
+LOOK_SCALES: tuple[int, ...] = (1, 2)
+LOOK_MIN_GLYPHS = 4
+_NUMERAL = re.compile(r"[0-9〇○零一二三四五六七八九十]")
+_CJK_OR_DIGIT = re.compile(r"[\u4e00-\u9fff0-9〇○]")
 
 
 def drop_red_ink(image: np.ndarray) -> np.ndarray:
@@ -451,9 +460,10 @@ class PaddleOcrEngine:
         date and signing body under it. For each grey seal (`SealFinding`s; a bare bbox counts
         as a round grey seal), `underseal.clean_seal_area` whitens its ink inside its outline,
         the band of rows it covers is OCR'd again, and row by row the better reading is kept
-        (`underseal.merge_reread`); lines that were the seal's own ring text are dropped.
-        Red seals are left alone (the first pass never saw them). Pages read sideways are
-        left as they are.
+        (`underseal.merge_reread`); lines that were the seal's own ring text are dropped. Then
+        the seal's neighbourhood is read close as the page shows it (`_look_close`), for print
+        no cleaning can tell from the seal's ink. Red seals are left alone (the first pass
+        never saw them). Pages read sideways are left as they are.
         """
         from extractors import underseal
 
@@ -481,30 +491,84 @@ class PaddleOcrEngine:
         lines = list(page.lines)
         for area in areas:
             cleaned = underseal.clean_seal_area(prepared, v, area, text_level=text_level, bilevel=bilevel)
-            if cleaned is None:
-                continue
-            heights = sorted(ln.bbox[3] - ln.bbox[1] for ln in lines if ln.bbox is not None)
-            pad = int(heights[len(heights) // 2]) if heights else 40
-            x0, y0, x1, y1 = area.box
-            b0, b1 = max(0, int(y0) - pad), min(h, int(y1) + pad)
-            if b1 - b0 < 20:
-                continue
-            band = np.repeat(cleaned[b0:b1, :, None], 3, axis=2)
-            new = []
-            for t, sc, poly in self._run(np.ascontiguousarray(band)):
-                if sc < self.options.min_score or not t.strip():
-                    continue
-                bx0, by0 = max(0.0, float(poly[:, 0].min())), max(0.0, float(poly[:, 1].min())) + b0
-                bx1, by1 = min(float(w), float(poly[:, 0].max())), min(float(h), float(poly[:, 1].max()) + b0)
-                new.append(TextLine(text=t.strip(), bbox=[bx0, by0, max(bx0, bx1), max(by0, by1)], confidence=min(1.0, sc)))
-            seal_only = [underseal.ink_gone(prepared, cleaned, ln.bbox) if ln.bbox is not None else False for ln in lines]
-            lines = underseal.merge_reread(lines, new, area, seal_only=seal_only)
-            text = underseal.text_under_seal(prepared, v, area, text_level=text_level, bilevel=bilevel)
-            if text is not None and glyph is not None:
-                lines = self._rows_missed(prepared, text, lines, area, glyph)
+            if cleaned is not None:
+                lines = self._reread_band(prepared, cleaned, lines, area)
+                text = underseal.text_under_seal(prepared, v, area, text_level=text_level, bilevel=bilevel)
+                if text is not None and glyph is not None:
+                    lines = self._rows_missed(prepared, text, lines, area, glyph)
+            lines = self._look_close(prepared, lines, area)
         if lines == list(page.lines):
             return page
         return page.model_copy(update={"lines": tuple(lines)})
+
+    def _reread_band(self, prepared: np.ndarray, cleaned: np.ndarray, lines: list[TextLine], area: Any) -> list[TextLine]:
+        """The rows a seal covers, read again on the page with the seal's ink taken out."""
+        from extractors import underseal
+
+        h, w = prepared.shape[:2]
+        heights = sorted(ln.bbox[3] - ln.bbox[1] for ln in lines if ln.bbox is not None)
+        pad = int(heights[len(heights) // 2]) if heights else 40
+        x0, y0, x1, y1 = area.box
+        b0, b1 = max(0, int(y0) - pad), min(h, int(y1) + pad)
+        if b1 - b0 < 20:
+            return lines
+        band = np.repeat(cleaned[b0:b1, :, None], 3, axis=2)
+        new = self._lines_of(np.ascontiguousarray(band), (0, b0), 1.0, (w, h))
+        seal_only = [underseal.ink_gone(prepared, cleaned, ln.bbox) if ln.bbox is not None else False for ln in lines]
+        return underseal.merge_reread(lines, new, area, seal_only=seal_only)
+
+    def _look_close(self, prepared: np.ndarray, lines: list[TextLine], area: Any) -> list[TextLine]:
+        """The seal's neighbourhood read on its own, as the page shows it, at one and two times.
+
+        Where a grey seal's ink is as dark as the print (a phone photo of a photocopy: both are
+        toner), no cleaning tells them apart, and on a page with little else on it the
+        detector, seeing the whole page, finds nothing in the seal at all (the signing body
+        and date of a report's last page lost: a `missing_field` for a date a person reads at
+        a glance). Seen close, the detector finds those rows. Rows are merged as a reread's
+        are (`underseal.merge_reread`: a row's new reading wins only where it reads better);
+        a new line must read at `ROW_MIN_SCORE`, hold Chinese or digits (not the Latin the
+        recogniser makes of a 1-bit seal's dots), and name something (`LOOK_MIN_GLYPHS`) or be
+        two glyphs or more with a numeral (六日): shorter ones are pieces of the seal's own
+        ring. A line the cut's side cuts is left to the page's passes, which saw it whole
+        (系电话：0349-61… read as more digits than the seal left).
+        """
+        import cv2
+
+        from extractors import underseal
+
+        h, w = prepared.shape[:2]
+        x0, y0, x1, y1 = area.box
+        sw, sh = x1 - x0, y1 - y0
+        a, b = max(0, int(x0 - LOOK_SIDE * sw)), max(0, int(y0 - LOOK_UP * sh))
+        c, d = min(w, int(x1 + LOOK_SIDE * sw)), min(h, int(y1 + LOOK_UP * sh))
+        if c - a < 20 or d - b < 20:
+            return lines
+        crop = np.repeat(prepared[b:d, a:c, None], 3, axis=2)
+
+        def wanted(ln: TextLine) -> bool:
+            assert ln.bbox is not None
+            edge = 0.5 * (ln.bbox[3] - ln.bbox[1])  # a glyph the side cuts leaves its box at the side
+            cut = (a > 0 and ln.bbox[0] <= a + edge) or (c < w and ln.bbox[2] >= c - edge)
+            named = len(ln.text) >= LOOK_MIN_GLYPHS or (len(ln.text) >= 2 and bool(_NUMERAL.search(ln.text)))
+            return ln.confidence >= ROW_MIN_SCORE and named and not cut and bool(_CJK_OR_DIGIT.search(ln.text))
+
+        for scale in LOOK_SCALES:
+            seen = crop if scale == 1 else cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+            new = [ln for ln in self._lines_of(np.ascontiguousarray(seen), (a, b), scale, (w, h)) if wanted(ln)]
+            lines = underseal.merge_reread(lines, new, area)
+        return lines
+
+    def _lines_of(self, bgr: np.ndarray, origin: tuple[int, int], scale: float, size: tuple[int, int]) -> list[TextLine]:
+        """The detector's lines in a cut of the page (`scale` times its size), in page pixels."""
+        w, h = size
+        out = []
+        for t, sc, poly in self._run(bgr):
+            if sc < self.options.min_score or not t.strip():
+                continue
+            bx0, by0 = max(0.0, float(poly[:, 0].min()) / scale + origin[0]), max(0.0, float(poly[:, 1].min()) / scale + origin[1])
+            bx1, by1 = min(float(w), float(poly[:, 0].max()) / scale + origin[0]), min(float(h), float(poly[:, 1].max()) / scale + origin[1])
+            out.append(TextLine(text=t.strip(), bbox=[bx0, by0, max(bx0, bx1), max(by0, by1)], confidence=min(1.0, sc)))
+        return out
 
     def _rows_missed(self, prepared: np.ndarray, text: np.ndarray, lines: list[TextLine], area: Any,
                      glyph: float) -> list[TextLine]:

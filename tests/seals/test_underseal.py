@@ -137,3 +137,41 @@ def test_a_date_read_in_part_under_a_one_bit_seal_is_decoded_from_its_whole_row(
     hit = find_foot_date(build_rows([again]))
     assert hit is not None and hit.value[:4] == "2024", again.text
     assert hit.value == "2024-02-15" or hit.confidence <= REPAIRED_DATE_CONFIDENCE, hit
+
+
+def _toner_page(seed: int) -> tuple[np.ndarray, list[float]]:
+    """A report's last page photographed from a photocopy: a line of text, the contact line,
+    and the signing body and date inside a seal whose toner is as dark as the print (no tone
+    tells them apart), the whole softened as a phone camera does."""
+    import cv2
+
+    img = Image.new("RGB", (1654, 2339), (246, 245, 240))
+    d = ImageDraw.Draw(img)
+    f = font("song", 34)
+    d.text((300, 400), "联系人：王明　联系电话：0351-4231281", font=f, fill=(30, 30, 30))
+    d.text((200, 600), "（晋人社厅发〔2024〕9号）", font=f, fill=(30, 30, 30))
+    d.text((800, 2200), "-2-", font=f, fill=(30, 30, 30))
+    d.text((850, 250), BODY, font=f, fill=(30, 30, 30))
+    d.text((930, 305), DATE, font=f, fill=(30, 30, 30))
+    page = np.array(img)
+    layer = render_seal(SealStyle(shape="round", text=BODY, color=(70, 70, 72), strength=0.95, rotation=8.0),
+                        np.random.default_rng(seed))
+    outline = stamp(page, layer, 900, 170)
+    box = [float(outline[:, 0].min()), float(outline[:, 1].min()), float(outline[:, 0].max()), float(outline[:, 1].max())]
+    grey = cv2.GaussianBlur((0.299 * page[..., 0] + 0.587 * page[..., 1] + 0.114 * page[..., 2]).astype(np.float32), (0, 0), 1.0)
+    return np.repeat(np.clip(grey, 0, 255).astype(np.uint8)[:, :, None], 3, axis=2), box
+
+
+# Seeds where neither the first pass, nor the reread with the seal's tone taken out, nor the
+# rows found by ink give a date (measured); the seal's neighbourhood seen close does.
+@pytest.mark.parametrize("seed", [1, 6])
+def test_a_date_inside_a_seal_as_dark_as_the_print_is_found_by_looking_close(ocr_engine, seed: int) -> None:  # type: ignore[no-untyped-def]
+    from extractors.fields import build_rows, find_foot_date
+
+    image, box = _toner_page(seed)
+    first = ocr_engine.read_page(image, page_no=1, dpi=200)
+    assert find_foot_date(build_rows([first])) is None, first.text
+    seal = SealFinding(page_no=1, bbox=box, shape="round", color="grey")
+    again = ocr_engine.keep_beliefs_under_seals(image, ocr_engine.reread_under_seals(image, first, [seal]), [box])
+    hit = find_foot_date(build_rows([again]))
+    assert hit is not None and hit.value == "2024-02-15", again.text

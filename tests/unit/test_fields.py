@@ -740,3 +740,21 @@ def test_a_phone_number_no_number_has_the_form_of_is_left_for_a_person(rules) ->
     assert got["contact_phone"].value == "0355-321293" and got["contact_phone"].confidence <= 0.5
     page = ocr_page([["联系人：潘卫东", "联系电话：0355-3212953"]])
     assert extract_fields([page], rules.doctypes["self_inspection_report"])["contact_phone"].confidence > 0.9
+
+
+@pytest.mark.parametrize(("gap", "sure"), [(4, True), (60, False)])
+def test_a_date_read_in_two_pieces_far_apart_is_left_for_a_person(rules, gap: int, sure: bool) -> None:
+    """2024年2月 | 5日 under a seal, re-cut as one line: the recogniser sees no glyph between
+    the pieces and decodes 2024-02-05 surely. Pieces that touch lost nothing between them;
+    pieces a glyph or more apart (2月 _ 5日 of 2月25日) may have: a person confirms."""
+    from extractors.fields import REPAIRED_DATE_CONFIDENCE
+    from tests.unit.test_lexicon import beliefs
+
+    rows = [r if r != ["2024年2月26日"] else ["2024年2月", "5日"] for r in REPORT]
+    page = ocr_page(rows, x_gap=gap)
+    page = page.model_copy(update={"lines": tuple(
+        ln.model_copy(update={"beliefs": (beliefs(_glyphs("2024年2月5日"), k=6),)}) if ln.text == "2024年2月" else ln
+        for ln in page.lines)})
+    got = extract_fields([page], rules.doctypes["self_inspection_report"])["report_date"]
+    assert got.value == "2024-02-05"
+    assert (got.confidence > REPAIRED_DATE_CONFIDENCE) is sure, got
