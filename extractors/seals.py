@@ -329,8 +329,8 @@ def _cut_by_edge(grey: np.ndarray, g: _Geom) -> bool:
 def _off_sheet(grey: np.ndarray, g: _Geom, bins: np.ndarray, paper: float, *, both: bool = False) -> np.ndarray:
     """Per 5-degree bin of the outline: does it lie off the sheet? Off the image, on a patch
     much darker than paper (a scanner's border), or on an even darker patch (a desk). With
-    `both`, the desk must be seen on the outline and just outside it (a bin of a whole
-    outline has ink on the outline)."""
+    `both`, only the desk counts, seen on the outline and just outside it (a bin of a whole
+    outline has ink on the outline; one leaving the image is the caller's `partial`)."""
     H, W = grey.shape
     t = np.radians(bins * 5.0 + 2.5)
     half = max(2, int(0.05 * g.b))
@@ -340,7 +340,10 @@ def _off_sheet(grey: np.ndarray, g: _Geom, bins: np.ndarray, paper: float, *, bo
         xs, ys = g.from_unit(r * np.sin(t), -r * np.cos(t))
         for i, (x, y) in enumerate(zip(xs, ys, strict=True)):
             if not (0 <= x < W and 0 <= y < H):
-                off[i] = True
+                # beyond the image: off the page for an unseen bin; for a whole outline, the
+                # image's own edge (a picture cropped tight round its seal) is no desk
+                off[i] = off[i] or not both
+                desk[i] = desk[i] and not both
                 continue
             patch = grey[max(0, int(y) - half) : int(y) + half + 1, max(0, int(x) - half) : int(x) + half + 1]
             mean, even = float(patch.mean()), float(patch.std()) < DESK_GRAIN * paper

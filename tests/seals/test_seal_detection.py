@@ -394,3 +394,12 @@ def test_a_whole_seal_on_a_sheet_in_shade_is_not_partial(artist: SealArtist, det
     page = np.clip(page * shade[:, None, None], 0, 255).astype(np.uint8)
     seals = find(detector, page)
     assert len(seals) == 1 and not seals[0].partial, seals
+
+
+@pytest.mark.parametrize("margin_mm", [0.5, 2.0])
+def test_a_seal_picture_cropped_tight_is_whole(artist: SealArtist, detector: SealReader, margin_mm: float) -> None:
+    """A seal pasted into a Word file as a picture cropped close round it: just outside the
+    outline lies the picture's edge, which is no desk and no page edge."""
+    crop = artist.seal_crop(SealSpec(name="山西省忻州市公安消防支队"), margin_mm=margin_mm)
+    seals = find(detector, crop, dpi=None)
+    assert len(seals) == 1 and not seals[0].partial, seals
