@@ -35,3 +35,22 @@ def test_submissions_are_recognised_confidently(doctypes, rows, expected) -> Non
 @pytest.mark.parametrize("text", ["", "   ", NOTICE, LICENCE, "IMG_0001 风景照片", "消防"])
 def test_non_submissions_are_unknown(doctypes, text) -> None:
     assert classify_document(text, doctypes).doc_type == "unknown"
+
+
+# A copy whose letterhead and title (建设工程消防验收意见书) the scan or photo cut off: what the
+# opinion itself says still makes it one.
+HEADLESS_CERT = """吕公消验字〔2014〕第0252号
+吕梁市孝义市华安技能培训中心：
+根据《中华人民共和国消防法》和《建设工程消防监督管理规定》，我支队于2014年11月21日对你单位吕梁市孝义市华安技能
+培训中心图书信息中心项目（地址：吕梁市离石区龙凤南大街64号；建筑层数：地上6层；使用性质：培训考核）进行了消防验收。
+综合评定结论为合格。
+如不服本意见，可在收到本意见书之日起六十日内依法向吕梁市人民政府申请行政复议，或者六个月内依法向人民法院提起行政诉讼。
+山西省吕梁市公安消防支队
+二〇一四年十二月二十四日"""
+
+
+def test_a_certificate_whose_title_was_cut_off_is_still_one(doctypes) -> None:
+    assert classify_document(HEADLESS_CERT, doctypes).doc_type == "fire_acceptance_certificate"
+    # a report citing its certificate stays a report; a word of it alone is nothing
+    assert classify_document(_text(REPORT) + "\n消防验收合格，如不服本意见", doctypes).doc_type == "self_inspection_report"
+    assert classify_document("结论为合格", doctypes).doc_type == "unknown"
