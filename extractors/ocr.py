@@ -493,7 +493,8 @@ class PaddleOcrEngine:
             cleaned = underseal.clean_seal_area(prepared, v, area, text_level=text_level, bilevel=bilevel)
             if cleaned is not None:
                 lines = self._reread_band(prepared, cleaned, lines, area)
-                text = underseal.text_under_seal(prepared, v, area, text_level=text_level, bilevel=bilevel)
+                # off a 1-bit page the rows' ink is the cleaned page itself (`text_under_seal`)
+                text = underseal.text_under_seal(prepared, v, area, text_level=text_level, bilevel=True) if bilevel else cleaned
                 if text is not None and glyph is not None:
                     lines = self._rows_missed(prepared, text, lines, area, glyph)
             lines = self._look_close(prepared, lines, area)
