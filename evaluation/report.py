@@ -232,7 +232,9 @@ def render_text(report: EvalReport, *, max_diffs: int = 30) -> str:
     fd = r.findings
     L.append(
         f"Findings: recall {_f(fd.recall)} ({fd.found}/{fd.truth_codes}); spurious {fd.spurious} "
-        f"({_f(fd.spurious_per_20_docs, 2)} per 20 documents, over {fd.documents_scored})"
+        f"({_f(fd.spurious_per_20_docs, 2)} per 20 documents, over {fd.documents_scored}); "
+        f"warranted low_confidence {fd.warranted_low_confidence}, strict spurious {fd.spurious_strict} "
+        f"({_f(fd.spurious_strict_per_20_docs, 2)} per 20)"
     )
     if fd.per_code:
         L += _table(
@@ -359,7 +361,10 @@ def render_markdown(report: EvalReport, *, max_diffs: int = 30) -> str:
     L.append("")
     L.append(
         f"Spurious (error/warning codes not in truth): {fd.spurious}, "
-        f"{_f(fd.spurious_per_20_docs, 2)} per 20 documents (over {fd.documents_scored} scored)."
+        f"{_f(fd.spurious_per_20_docs, 2)} per 20 documents (over {fd.documents_scored} scored). "
+        f"Warranted `low_confidence` (a warning on a value or seal that was in fact read wrong; not "
+        f"counted as spurious): {fd.warranted_low_confidence} document(s); counting them too (strict): "
+        f"{fd.spurious_strict}, {_f(fd.spurious_strict_per_20_docs, 2)} per 20 documents."
     )
     L.append("")
     if fd.per_code:

@@ -52,6 +52,12 @@ Conventions (all metrics):
   that code at any severity. Spurious = distinct codes per document among result findings of
   severity error/warning that are not in the truth codes (info findings are never spurious);
   ``spurious_per_20_docs`` = spurious / documents with a parseable result x 20.
+  A truth never lists ``low_confidence`` (what a reader misreads is not in the document), so a
+  ``low_confidence`` warning is *warranted*, not spurious, when what it asks a person to check
+  was in fact read wrong: a field whose value differs from the truth or is absent though the
+  truth has it; a seal finding (no field) on a page where a truth seal was missed or its ring
+  read inexactly (any page when the finding has none). Warranted warnings are counted apart
+  (``warranted_low_confidence``), and ``spurious_strict`` counts as if they were spurious.
 """
 
 from __future__ import annotations
@@ -75,6 +81,16 @@ NONE_LABEL = "(none)"  # the "predicted" label of a truth document without a par
 STATUSES: tuple[str, ...] = ("passed", "flagged", "failed")
 SUMMARY_FILE = "summary.json"
 _SPURIOUS_SEVERITIES = frozenset({"error", "warning"})
+
+
+def _warranted(f: Any, misread_fields: set[str], misread_pages: set[int | None]) -> bool:
+    """Whether a finding is a `low_confidence` warning on something the reader got wrong: a
+    field read wrong or not at all, or (no field) a seal missed or misread on its page."""
+    if f.code != "low_confidence":
+        return False
+    if f.field is not None:
+        return f.field in misread_fields
+    return bool(misread_pages) if f.page is None else f.page in misread_pages
 
 # (name, metric path in the report, threshold). All are "measured >= threshold".
 TARGETS: tuple[tuple[str, str, float], ...] = (
@@ -274,6 +290,10 @@ class FindingScores(BaseModel):
     recall: float | None
     spurious: int
     spurious_per_20_docs: float | None
+    warranted_low_confidence: int = Field(
+        default=0, description="documents whose low_confidence warnings all point at something read wrong")
+    spurious_strict: int = Field(default=0, description="spurious, counting warranted low_confidence too")
+    spurious_strict_per_20_docs: float | None = None
     per_code: dict[str, CodeScores]
 
 
@@ -638,6 +658,7 @@ def evaluate(truth_dir: Path, results_dir: Path) -> EvalReport:
     code_truth: dict[str, int] = {}
     code_found: dict[str, int] = {}
     code_spurious: dict[str, int] = {}
+    n_warranted = 0
     diffs: list[DocDiff] = []
 
     for doc_id in sorted(truths, key=lambda d: (truths[d].key, d)):
@@ -768,7 +789,13 @@ def evaluate(truth_dir: Path, results_dir: Path) -> EvalReport:
 
         # findings
         got_codes = {f.code for f in r.findings}
-        alarm_codes = {f.code for f in r.findings if f.severity in _SPURIOUS_SEVERITIES}
+        misread_fields = {d.field for d in diff.fields if d.kind in ("wrong", "missing")}
+        misread_pages = {d.page for d in diff.seals if d.kind in ("missed", "text")}
+        alarm_codes = {f.code for f in r.findings if f.severity in _SPURIOUS_SEVERITIES
+                       and not _warranted(f, misread_fields, misread_pages)}
+        if "low_confidence" not in t.codes and "low_confidence" not in alarm_codes and any(
+                f.code == "low_confidence" and f.severity in _SPURIOUS_SEVERITIES for f in r.findings):
+            n_warranted += 1
         for c in t.codes:
             if c in got_codes:
                 code_found[c] = code_found.get(c, 0) + 1
@@ -820,6 +847,7 @@ def evaluate(truth_dir: Path, results_dir: Path) -> EvalReport:
     n_truth_codes = sum(code_truth.values())
     n_found = sum(code_found.values())
     n_spurious = sum(code_spurious.values())
+    n_strict = n_spurious + n_warranted
     findings = FindingScores(
         documents_scored=counts.matched,
         truth_codes=n_truth_codes,
@@ -827,6 +855,9 @@ def evaluate(truth_dir: Path, results_dir: Path) -> EvalReport:
         recall=_ratio(n_found, n_truth_codes),
         spurious=n_spurious,
         spurious_per_20_docs=_ratio(20 * n_spurious, counts.matched),
+        warranted_low_confidence=n_warranted,
+        spurious_strict=n_strict,
+        spurious_strict_per_20_docs=_ratio(20 * n_strict, counts.matched),
         per_code={
             c: CodeScores(
                 truth=code_truth.get(c, 0),

@@ -917,3 +917,35 @@ def test_a_seal_cut_by_the_page_edge_is_scored_on_what_it_shows(tmp_path: Path) 
     assert (s.text_pairs, s.text_exact) == (1, 1)
     assert (s.partial_text_pairs, s.partial_text_visible) == (3, 1)
     assert s.by_color["grey"].text_pairs == 0
+
+
+def test_a_low_confidence_warning_on_something_read_wrong_is_warranted_not_spurious(truth_dir: Path, tmp_path: Path) -> None:
+    """A truth never lists low_confidence (what OCR misreads is not in the document): a warning
+    that asks a person to check a value or seal that was indeed read wrong is warranted; one on a
+    value read right is a false alarm. The strict figure counts both."""
+    t = {x["document_id"]: x for x in _truths()}
+    res = tmp_path / "results"
+    # A: issue date misread and flagged (warranted)
+    a = _result(t[A])
+    a["fields"]["issue_date"]["value"] = "2023-12-05"
+    a["findings"].append({"code": "low_confidence", "severity": "warning", "field": "issue_date", "message": "x"})
+    # B: report date read right yet flagged (spurious)
+    b = _result(t[B], status="flagged", findings=[
+        {"code": "low_confidence", "severity": "warning", "field": "report_date", "message": "x"}])
+    # D: a seal finding on the page of a misread seal (warranted), the sponsor seal is missing anyway
+    d = _result(t[D])
+    d["seals"][0]["text"] = "阳泉市住房和城建设局"
+    d["findings"].append({"code": "low_confidence", "severity": "warning", "field": None, "page": 1, "message": "x"})
+    for doc in (a, b, _result(t[C]), d):
+        _write(res, f"{doc['document_id']}.json", doc)
+
+    f = evaluate(truth_dir, res).findings
+    assert (f.spurious, f.warranted_low_confidence, f.spurious_strict) == (1, 2, 3)
+    assert f.spurious_strict_per_20_docs == pytest.approx(15.0)
+    assert f.per_code["low_confidence"].spurious == 1
+
+    # the same seal warning on a page whose seals were all read right is spurious
+    d["seals"][0]["text"] = "阳泉市住房和城乡建设局"
+    _write(res, f"{D}.json", d)
+    f = evaluate(truth_dir, res).findings
+    assert (f.spurious, f.warranted_low_confidence) == (2, 1)
