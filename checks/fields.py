@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from difflib import SequenceMatcher
 
 from records.models import AREA_CODES, FieldValue, Finding
@@ -135,16 +135,24 @@ def check_fields(
     *,
     institution: str | None = None,
     others: Sequence[str] = (),
+    illegible: Mapping[str, tuple[int, str]] | None = None,
 ) -> list[Finding]:
     """Campaign rules on the fields of one document. `institution` is the submitting folder's name,
-    `others` the roster's other bodies (other institutions, sponsors)."""
+    `others` the roster's other bodies (other institutions, sponsors). `illegible`: required
+    fields that are printed but could not be read (key -> page, what is left of it): a person
+    reads them (`low_confidence`), they are not missing."""
     rules: CampaignDocType | None = campaign.doc_types.get(doc_type)
     if rules is None:
         return []
     out: list[Finding] = []
     for key in rules.required_fields:
         v = fields.get(key)
-        if v is None:
+        if v is None and illegible and key in illegible:
+            page, line = illegible[key]
+            out.append(Finding(code="low_confidence", severity=campaign.severity_of("low_confidence"), field=key,
+                               page=page, line=line[:200],
+                               message=f"“{FIELD_ZH.get(key, key)}”无法辨认，请人工核对（第{page}页：“{line[:60]}”）"))
+        elif v is None:
             out.append(_finding(campaign, "missing_field", f"缺少必填项“{FIELD_ZH.get(key, key)}”", field=key))
         elif not _sure(v, campaign):
             out.append(_finding(campaign, "low_confidence",

@@ -30,6 +30,7 @@ from extractors.normalise import (
     nfkc,
     normalise_conclusion,
     normalise_org,
+    normalise_phone,
     phone_is_valid,
     repair_place_names,
 )
@@ -253,6 +254,9 @@ def find_labelled(rows: list[Row], labels: list[str], all_labels: list[str]) -> 
                 continue
             # a longer label of another field must not contain this one (地址 in 工程地址 is fine only for its own field)
             value = _value_after(row, m.end())
+            # the label read twice (two overlapping boxes: 联系电话：联系电话：199…)
+            while (again := rx.match(value)) and again.end() > 0:
+                value = value[again.end():].strip()
             # the value stops where another label begins (several label:value pairs on one row)
             for other in all_labels:
                 if other == lab:
@@ -355,6 +359,17 @@ def _is_label_cell(text: str, all_labels: list[str]) -> bool:
     return flat in all_labels or bool(_FORM_LABEL.match(flat)) or any(flat.startswith(lab) for lab in all_labels)
 
 
+def _label_again(text: str, lab: str) -> bool:
+    """A cell that is the label read a second time with its value (联系电话： | 联系电话：199…)."""
+    return _after_label_again(text, lab) != text and bool(_after_label_again(text, lab).strip())
+
+
+def _after_label_again(text: str, lab: str) -> str:
+    """`text` without `lab` and its separator at its start."""
+    m = _label_regex(lab).match(text)
+    return text[m.end():] if m and m.end() > 0 else text
+
+
 def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
     return min(a1, b1) - max(a0, b0)
 
@@ -409,15 +424,18 @@ def find_in_table(rows: list[Row], labels: list[str], all_labels: list[str]) -> 
             lcy = (lb[1] + lb[3]) / 2
             # the next label to the right on the label's line bounds the value cell
             right = min((c.box[0] for _, c in cells if c.box[0] > lb[2] and abs(c.cy - lcy) < h
-                         and _is_label_cell(c.text, all_labels)), default=math.inf)
+                         and _is_label_cell(c.text, all_labels) and not _label_again(c.text, lab)), default=math.inf)
             # the label cells above and below in the same column bound its table row
             column = [c for _, c in cells if _overlap(c.box[0], c.box[2], lb[0], lb[2]) > 0.3 * (lb[2] - lb[0])
                       and (c.box[3] <= lb[1] + 0.2 * h or c.box[1] >= lb[3] - 0.2 * h)]
             above = max((c.box[3] for c in column if c.box[3] <= lb[1] + 0.2 * h), default=lb[1] - 2.0 * h)
             below = min((c.box[1] for c in column if c.box[1] >= lb[3] - 0.2 * h), default=lb[3] + 2.0 * h)
             top, bottom = max((above + lb[1]) / 2, lb[1] - 2.0 * h), min((below + lb[3]) / 2, lb[3] + 2.0 * h)
-            value = [(r, c) for r, c in cells if c.box[0] >= lb[2] - 0.5 * h and c.box[2] <= right + 0.5 * h
-                     and top <= c.cy <= bottom and not _is_label_cell(c.text, all_labels)]
+            # (the label read again with its value may be a box over the label's own: 联系电话： and
+            # 联系电话：199… read from one stretch of ink)
+            value = [(r, c) for r, c in cells if c.box[2] <= right + 0.5 * h and top <= c.cy <= bottom
+                     and ((c.box[0] >= lb[2] - 0.5 * h and not _is_label_cell(c.text, all_labels))
+                          or (_label_again(c.text, lab) and c.box[2] > lb[2] + h))]
             if not value:
                 beside = any(abs(c.cy - lcy) < h and _overlap(c.box[0], c.box[2], lb[0], lb[2]) < 0 for _, c in cells)
                 if beside or any(_is_label_cell(c.text, all_labels) for c in column):
@@ -430,7 +448,8 @@ def find_in_table(rows: list[Row], labels: list[str], all_labels: list[str]) -> 
                     lines[-1].append(rc)
                 else:
                     lines.append([rc])
-            text = "".join(c.text.strip() for line in lines for _, c in sorted(line, key=lambda rc: rc[1].box[0]))
+            text = "".join(_after_label_again(c.text, lab).strip() for line in lines
+                           for _, c in sorted(line, key=lambda rc: rc[1].box[0]))
             return Hit(text, row, min(c.confidence for _, c in value))
     return None
 
@@ -906,6 +925,65 @@ def find_foot_date(rows: list[Row], copies_from: int | None = None) -> Hit | Non
     return None
 
 
+# What is left of a date a seal or a stain made illegible: mostly date glyphs, at least one numeral
+# and one of 年 月 日, and short (a blank 年  月  日 form line has no numeral: nothing was written).
+ILLEGIBLE_DATE_SHARE = 0.6
+ILLEGIBLE_DATE_MAX = 16
+_NUMERAL_GLYPH = re.compile(f"[{_NUMERAL}]")
+_DATE_GLYPH = re.compile(f"[{_NUMERAL}年月日]")
+
+
+def date_remnant(text: str) -> bool:
+    """Whether `text` is what is left of a date that cannot be read whole (四年二月八, 202年5月,
+    年十三月十): mostly date glyphs, with a numeral and a 年, 月 or 日, and no whole date in it."""
+    flat = re.sub(r"\s", "", nfkc(text))
+    if not flat or len(flat) > ILLEGIBLE_DATE_MAX or not _NUMERAL_GLYPH.search(flat) or not _DATE_HINT.search(flat):
+        return False
+    if len(_DATE_GLYPH.findall(flat)) < ILLEGIBLE_DATE_SHARE * len(flat):
+        return False
+    return not entities.dates(flat, clean_only=True)
+
+
+def find_illegible_date(rows: list[Row], remnants: Iterable[tuple[int, str]] = ()) -> tuple[int, str] | None:
+    """(page, text) of the last line that is what is left of a date no reading could give
+    (`date_remnant`), not a labelled date nor a copy annotation; else the first of `remnants`
+    (page, text) that is one (date glyphs a seal reader took into a seal's inner text).
+    Called when no signing date was found: the date is there, only illegible."""
+    for row in reversed(rows):
+        if date_remnant(row.text) and not _labelled_date(row) and not _ANNOTATION.search(row.text):
+            return row.page, row.text.strip()
+    return next(((page, text.strip()) for page, text in remnants if text and date_remnant(text)), None)
+
+
+def illegible_fields(pages: list[PageText] | tuple[PageText, ...], rules: DocTypeRules, fields: dict[str, FieldValue],
+                     remnants: Iterable[tuple[int, str]] = ()) -> dict[str, tuple[int, str]]:
+    """The date fields of `rules` that `fields` lacks although what is left of a date is there:
+    key -> (page, the remnant's text), for a person to read rather than a `missing_field`."""
+    wanted = [k for k, r in rules.fields.items() if r.parser == "foot_date" and k not in fields]
+    if not wanted:
+        return {}
+    found = find_illegible_date(build_rows(pages), list(remnants))
+    return dict.fromkeys(wanted, found) if found is not None else {}
+
+
+# a row that names a contact (联系人, 联系电话, 联系方式, or what a seal left of them)
+_CONTACT_ROW = re.compile(r"联系")
+
+
+def find_phone_in_contact_row(rows: list[Row]) -> Hit | None:
+    """A phone number standing alone in its cell on a contact's row when its label was lost
+    (联系人：程国栋联 | 0349-5505353: a seal hid 系电话): a number of a form phone numbers have."""
+    for row in rows:
+        if not _CONTACT_ROW.search(row.text):
+            continue
+        for cell in row.cells[1:]:
+            flat = re.sub(r"\s", "", nfkc(cell.text))
+            value = normalise_phone(flat) if re.fullmatch(r"[\d()（）\-－—–]+", flat) else None
+            if value is not None and phone_is_valid(value):
+                return Hit(flat, row, cell.confidence)
+    return None
+
+
 def find_foot_org(rows: list[Row], date: Hit | None, labels: Iterable[str] = ()) -> Hit | None:
     """The signing body at the foot: the organisation just before the foot date `date`
     (`find_foot_date`) in its cell (验收部门意见 | 山西省晋中市公安消防支队 2018年3月22日), else
@@ -1201,6 +1279,7 @@ def extract_fields(
         "project_in_prose": lambda: find_project_in_prose(rows),
         "conclusion_in_prose": lambda: find_conclusion_in_prose(rows),
         "title_org": lambda: find_title_org(rows) or foot_org(),  # else the signing body
+        "phone_in_contact_row": lambda: find_phone_in_contact_row(rows),
     }
     order = sorted(rules.fields.items(), key=lambda kv: kv[1].parser == "category")  # category last: it may use the name
     for key, rule in order:

@@ -21,7 +21,7 @@ from checks.fields import check_fields, plausible_dates
 from checks.lexicon import confirm_seals
 from checks.seals import check_seals, judge_seal
 from classifiers.doc_type import classify_document
-from extractors.fields import extract_fields
+from extractors.fields import extract_fields, illegible_fields
 from extractors.load import ReadOptions, load_document
 from extractors.ocr import QUARTER_TURNS, OcrOptions, PaddleOcrEngine, page_from_upright, turn_box_back, upright_page
 from extractors.seals import SealCrop, SealOptions, SealReader
@@ -226,7 +226,12 @@ def analyse(
     # The roster's other bodies: for the institution's name the sponsor is one of them, for seals not.
     not_this_school = [n for n in ctx.roster_bodies if ctx.roster_entry is None or n != ctx.roster_entry.name]
     others = _other_bodies(ctx)
-    findings.extend(check_fields(cls.doc_type, fields, campaign, institution=ctx.institution, others=not_this_school))
+    # a date printed yet illegible (under a seal, its remnants read): a person reads it, it is not missing
+    illegible = (illegible_fields(outcome.pages, rules.doctypes[cls.doc_type], fields,
+                                  [(s.page_no, s.sub_text or "") for s in outcome.seals])
+                 if cls.doc_type in rules.doctypes else {})
+    findings.extend(check_fields(cls.doc_type, fields, campaign, institution=ctx.institution, others=not_this_school,
+                                 illegible=illegible))
 
     # Seals: who should have stamped this document, and did they?
     # Ring text slips where body text crosses a glyph: ask the recogniser whether one of the

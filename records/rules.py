@@ -54,7 +54,8 @@ class FieldRule(_Rule):
     patterns: list[str] = Field(default_factory=list)
     all_done_patterns: list[str] = Field(default_factory=list)
     # Where to look when no label is found, in order.
-    fallback: list[Literal["foot_org", "head_org", "addressee", "project_in_prose", "conclusion_in_prose", "title_org"]] = Field(
+    fallback: list[Literal["foot_org", "head_org", "addressee", "project_in_prose", "conclusion_in_prose", "title_org",
+                            "phone_in_contact_row"]] = Field(
         default_factory=list)
     normaliser: Literal["text", "org", "person", "date", "area_m2", "conclusion", "phone", "count"] = "text"
     required: bool = False

@@ -121,3 +121,15 @@ def test_a_date_a_person_must_confirm_is_not_compared(campaign) -> None:
                               campaign)) == ["late_submission"]
     assert codes(check_fields("self_inspection_report", {**GOOD_REPORT, "report_date": fv("2024-03-19", conf=0.5)},
                               campaign)) == ["low_confidence"]
+
+
+def test_a_date_printed_yet_illegible_is_for_a_person_to_read_not_missing(campaign) -> None:
+    f = dict(GOOD_REPORT)
+    del f["report_date"]
+    found = check_fields("self_inspection_report", f, campaign, institution="大同技师学院",
+                         illegible={"report_date": (2, "四年二月八")})
+    assert codes(found) == ["low_confidence"]
+    assert found[0].field == "report_date" and found[0].page == 2 and found[0].severity == "warning"
+    assert "报告日期" in found[0].message and "无法辨认" in found[0].message and "四年二月八" in found[0].message
+    # nothing left of it: missing
+    assert codes(check_fields("self_inspection_report", f, campaign, institution="大同技师学院")) == ["missing_field"]

@@ -758,3 +758,49 @@ def test_a_date_read_in_two_pieces_far_apart_is_left_for_a_person(rules, gap: in
     got = extract_fields([page], rules.doctypes["self_inspection_report"])["report_date"]
     assert got.value == "2024-02-05"
     assert (got.confidence > REPAIRED_DATE_CONFIDENCE) is sure, got
+
+
+def test_what_is_left_of_an_illegible_date_is_told_from_a_blank_one(rules) -> None:
+    """A seal over the signing date leaves 四年二月八 or a seal's inner text 年十三月十: the date
+    is printed, only illegible. A blank form line 年  月  日, a sentence with a number in it, a
+    labelled date and a whole date are no remnants."""
+    from extractors.fields import date_remnant, illegible_fields
+
+    for left in ("四年二月八", "202年5月", "一日", "七年四月二十七", "年十三月十", "2021年2月"):
+        assert date_remnant(left), left
+    for other in ("年    月    日", "如不服本意见，可在收到本意见书之日起六十日内", "2024年2月8日", "-2-", "排查隐患12项", ""):
+        assert not date_remnant(other), other
+    cert = rules.doctypes["fire_acceptance_certificate"]
+    head = [["阳泉市公安消防支队"], ["建设工程消防验收意见书"], ["阳公消验字〔2017〕第175号"],
+            ["建设单位", "阳泉市郊区通达职业培训学校"], ["验收结论", "合格"], ["阳泉市公安消防支队"]]
+    page = ocr_page([*head, ["七年四月二", "十七"]])
+    fields = extract_fields([page], cert)
+    assert "issue_date" not in fields
+    assert illegible_fields([page], cert, fields) == {"issue_date": (1, "七年四月二\t十七")}
+    # nothing of it on the page, but a seal reader took the date's glyphs into a seal's inner text
+    page = ocr_page(head)
+    assert illegible_fields([page], cert, {}, [(1, "建设工程消防验收专用章"), (1, "年十三月十")]) == {"issue_date": (1, "年十三月十")}
+    assert illegible_fields([page], cert, {}, [(1, "建设工程消防验收专用章")]) == {}
+    assert illegible_fields([ocr_page([*head, ["年    月    日"]])], cert, {}) == {}
+    # a date field that was read needs nothing
+    assert illegible_fields([page], cert, {"issue_date": object()}, [(1, "年十三月十")]) == {}  # type: ignore[dict-item]
+
+
+def test_a_contact_phone_whose_label_was_read_twice_or_lost(rules) -> None:
+    """联系电话：联系电话：199… (two overlapping boxes of one label) and 联系人：程国栋联 | 0349-5505353
+    (a seal hid 系电话): the number is still the contact's phone. A number that is no phone
+    (a count, a page number) beside a contact is not taken."""
+    report = rules.doctypes["self_inspection_report"]
+    head = REPORT[:8]
+    page = ocr_page([*head, ["联系人：戴志强联系电话：联系电话：19914851963"]])
+    assert values(extract_fields([page], report))["contact_phone"] == "19914851963"
+    page = ocr_page([*head, ["联系人：程国栋联", "0349-5505353"]])
+    assert values(extract_fields([page], report))["contact_phone"] == "0349-5505353"
+    page = ocr_page([*head, ["联系人：程国栋联", "12"]])
+    assert "contact_phone" not in extract_fields([page], report)
+    # the label's box, then the label read again with the number, as cells of one table row
+    page = ocr_page([*head, ["联系人：戴志强", "联系电话：", "联系电话：19914851963"]], x_gap=30)
+    assert values(extract_fields([page], report))["contact_phone"] == "19914851963"
+    # ... the second box read over the first (one stretch of ink)
+    page = ocr_page([*head, ["联系人：戴志强", "联系电话：", "联系电话：19914851963"]], x_gap=-200)
+    assert values(extract_fields([page], report))["contact_phone"] == "19914851963"
