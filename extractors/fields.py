@@ -584,7 +584,7 @@ class DecodedDate(NamedTuple):
     share: float = 1.0  # the share of the line's probability (among all dates scored) it holds
 
 
-def decode_date(row: Row, anchor: int, also: int | None = None) -> DecodedDate | None:
+def decode_date(row: Row, anchor: int, also: int | None = None, not_before: dt.date | None = None) -> DecodedDate | None:
     """The date that best explains a line a seal covers, asked of the recogniser's own output.
 
     Every date of the document's year (and the years either side) is spelt as the line spells
@@ -595,13 +595,14 @@ def decode_date(row: Row, anchor: int, also: int | None = None) -> DecodedDate |
     decoded on its own; a cut that cannot tell two dates apart gives way to one that can.
     When no cut decides, or two cuts decide differently, the likeliest date is returned
     undecided, never more confident than `REPAIRED_DATE_CONFIDENCE` (a person confirms it).
-    `also`: a further year to try (the one the line's first reading shows whole). None when no
-    date fits.
+    `also`: a further year to try (the one the line's first reading shows whole). `not_before`:
+    no date before it is a candidate (a certificate is issued after it was applied for). None
+    when no date fits.
     """
     decided: list[tuple[float, str, Any, float]] = []
     guesses: list[tuple[float, str, Any, float]] = []
     for beliefs in row.beliefs:
-        got = _decode_cut(beliefs, anchor, also)
+        got = _decode_cut(beliefs, anchor, also, not_before)
         if got is not None:
             (decided if got[3] >= DATE_MIN_SHARE else guesses).append(got)
     if decided and len({when for _, _, when, _ in decided}) == 1:
@@ -615,7 +616,8 @@ def decode_date(row: Row, anchor: int, also: int | None = None) -> DecodedDate |
     return DecodedDate(spelt, when, round(min(row.confidence, share, REPAIRED_DATE_CONFIDENCE), 4), decided=False)
 
 
-def _decode_cut(beliefs: FrameBeliefs, anchor: int, also: int | None = None) -> tuple[float, str, Any, float] | None:
+def _decode_cut(beliefs: FrameBeliefs, anchor: int, also: int | None = None,
+                not_before: dt.date | None = None) -> tuple[float, str, Any, float] | None:
     """(gap, spelling, date, share) of the date that best explains one cut of a line, or None.
 
     The share is the probability the best date holds among all dates scored (each date's best
@@ -629,7 +631,8 @@ def _decode_cut(beliefs: FrameBeliefs, anchor: int, also: int | None = None) -> 
     head, tail = read[: read.find(core)], read[read.find(core) + len(core):]
     limit = max(4, len(core) // 2)  # a seal may hide the three year glyphs and a day glyph
     years = {anchor - 1, anchor, anchor + 1} | ({also} if also and 1949 < also < 2100 else set())
-    spelt_all = [(spelt, day) for spelt, day in _spellings_of_years(years, chinese) if abs(len(spelt) - len(core)) <= limit]
+    spelt_all = [(spelt, day) for spelt, day in _spellings_of_years(years, chinese)
+                 if abs(len(spelt) - len(core)) <= limit and (not_before is None or day >= not_before)]
     near = edit_distances(core, [spelt for spelt, _ in spelt_all]) <= limit
     cands = [c for c, ok in zip(spelt_all, near, strict=True) if ok]
     if not cands:
@@ -767,7 +770,8 @@ def _losses_of_one_date(first: str, row: Row, years: set[int]) -> tuple[str, Any
 _DATE_CORE = re.compile(rf"[{_NUMERAL}][{_NUMERAL}年月日]*日")
 
 
-def _under_seal_date(row: Row, d: tuple[str, Any, float] | None, anchor: int) -> tuple[str, Any, float] | None:
+def _under_seal_date(row: Row, d: tuple[str, Any, float] | None, anchor: int,
+                     not_before: dt.date | None = None) -> tuple[str, Any, float] | None:
     """The date of a line a seal covers, from the first reading `d` and the recogniser's output
     re-cut wider (`decode_date`).
 
@@ -780,6 +784,7 @@ def _under_seal_date(row: Row, d: tuple[str, Any, float] | None, anchor: int) ->
     else the first reading; with no first reading, the re-cut's likeliest date is taken (as sure
     as the decoder is of it, among all dates, when every reading is that date with glyphs lost).
     A date whose only loss is year glyphs the 文号 gives back keeps the line's confidence.
+    `not_before`: the date the document was applied for (`applied_on`); nothing is signed before it.
     """
     # whole: the first reading needed no repair but year glyphs the document's year gives back
     # (二四年二月十八日: nothing guessed), and its year is near the document's
@@ -791,7 +796,7 @@ def _under_seal_date(row: Row, d: tuple[str, Any, float] | None, anchor: int) ->
         read_whole or len(_year_left(d[0])) >= 2)
     # the year a sure first reading shows is a candidate too (a certificate issued two years
     # after its 文号's year: 2018年3月1日 read first, 28年3月21日 on the re-cut)
-    dec = decode_date(row, anchor, d[1].year if d is not None and d[2] >= row.confidence else None)
+    dec = decode_date(row, anchor, d[1].year if d is not None and d[2] >= row.confidence else None, not_before)
     if d is None:
         # a re-cut that read month and day whole, only year glyphs lost (二四年二月二十二日 where
         # the first pass read 二四年月：十二日): its date, as sure as the line, unless the decoder
@@ -856,6 +861,22 @@ def _labelled_date(row: Row) -> bool:
     return bool(re.search(r"(?:日期|时间)\s*[:：\t]?\s*$|[\u4e00-\u9fa5]{2,}\s*[:：]\s*$", head))
 
 
+# the date a document was applied for: 申请日期 2023年3月1日, 于2023年3月1日申请, 受理日期 …
+_APPLIED_LABEL = re.compile(r"(?:申请|受理)(?:日期|时间)\s*[:：\t]?\s*$")
+_APPLIED_AFTER = re.compile(r"^\s*(?:提出)?(?:申请|报送|提交)")
+
+
+def applied_on(rows: list[Row]) -> dt.date | None:
+    """The date the document says it was applied for (申请日期, 于…申请), read whole (no repair),
+    else None: what it answers cannot be signed before it."""
+    for text, _ in _paragraphs(rows):
+        flat = nfkc(text)
+        for start, end, when, clean in entities.marked_dates(flat):
+            if clean and (_APPLIED_LABEL.search(flat[max(0, start - 12):start]) or _APPLIED_AFTER.match(flat[end:end + 6])):
+                return when
+    return None
+
+
 def find_foot_date(rows: list[Row], copies_from: int | None = None) -> Hit | None:
     """The date of the signing block at the foot.
 
@@ -869,6 +890,7 @@ def find_foot_date(rows: list[Row], copies_from: int | None = None) -> Hit | Non
     annotation's (与原件核对一致 / 2014年7月21日 / 叶宏伟 on a 2014 certificate copied in 2024).
     """
     anchor = anchor_year(rows)
+    applied = applied_on(rows)
     signed: list[tuple[Hit, Any, bool, int, int]] = []
     plain: Hit | None = None
     for i, row in enumerate(rows):
@@ -877,7 +899,7 @@ def find_foot_date(rows: list[Row], copies_from: int | None = None) -> Hit | Non
         if two is not None:
             d = two  # a copy annotation's date beside the signing date: the beliefs mix both
         elif row.beliefs and anchor is not None and (d is not None or (_DATE_HINT.search(row.text) and not _labelled_date(row))):
-            d = _under_seal_date(_as_sure_as_its_date(row), d, anchor)
+            d = _under_seal_date(_as_sure_as_its_date(row), d, anchor, applied)
             if d is not None and _hidden_gap(row):
                 d = (d[0], d[1], min(d[2], REPAIRED_DATE_CONFIDENCE))
         elif anchor is not None:

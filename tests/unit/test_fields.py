@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from extractors.fields import build_rows, extract_fields
@@ -804,3 +806,23 @@ def test_a_contact_phone_whose_label_was_read_twice_or_lost(rules) -> None:
     # ... the second box read over the first (one stretch of ink)
     page = ocr_page([*head, ["联系人：戴志强", "联系电话：", "联系电话：19914851963"]], x_gap=-200)
     assert values(extract_fields([page], report))["contact_phone"] == "19914851963"
+
+
+def test_a_certificate_is_not_signed_before_it_was_applied_for(rules) -> None:
+    """2023年04月09日 with the 4 under a seal stroke, 01 about as likely to the recogniser: the
+    certificate answers an application of 2023年02月10日, so January is no candidate and the
+    date is decided. The application date is read from 申请日期 or 于…申请, whole only."""
+    from extractors.fields import applied_on, decode_date
+
+    frames = _glyphs("2023年04月09日")
+    frames[1 + 2 * 6] = {"4": 0.5, "1": 0.5}
+    assert not decode_date(_date_row(frames), 2023).decided
+    got = decode_date(_date_row(frames), 2023, not_before=dt.date(2023, 2, 10))
+    assert got is not None and got.decided and got.when == dt.date(2023, 4, 9)
+
+    def rows(*lines):
+        return build_rows([ocr_page([[x] for x in lines])])
+
+    assert applied_on(rows("根据有关规定，你单位于2023年02月10日申请的大同市", "明德技能培训中心教学楼")) == dt.date(2023, 2, 10)
+    assert applied_on(rows("申请日期：二〇二一年三月四日", "2021年5月1日")) == dt.date(2021, 3, 4)
+    assert applied_on(rows("该工程于2022年5月1日竣工", "大同市住房和城乡建设局")) is None
