@@ -833,7 +833,9 @@ def _under_seal_date(row: Row, d: tuple[str, Any, float] | None, anchor: int,
         # the decoder's reading is fuller; when the first reading's year was only given back, what
         # is left of it fits a year beside the document's too (20年 of 2020 or of 2021) and the
         # decoder could not decide, which year is still a guess
-        sure = read_whole or dec.decided or _year_left_is_one_years(d[0], anchor)
+        # (a decided date of another year than the one given back decided between years the
+        # recogniser saw no glyph of: 202年 of 2022 or 2023)
+        sure = read_whole or (dec.decided and dec.when.year == d[1].year) or _year_left_is_one_years(d[0], anchor)
         return (dec.text, dec.when, row.confidence if sure else min(row.confidence, REPAIRED_DATE_CONFIDENCE))
     if whole and dec.decided:
         return (dec.text, dec.when, min(dec.confidence, REPAIRED_DATE_CONFIDENCE))

@@ -826,3 +826,17 @@ def test_a_certificate_is_not_signed_before_it_was_applied_for(rules) -> None:
     assert applied_on(rows("根据有关规定，你单位于2023年02月10日申请的大同市", "明德技能培训中心教学楼")) == dt.date(2023, 2, 10)
     assert applied_on(rows("申请日期：二〇二一年三月四日", "2021年5月1日")) == dt.date(2021, 3, 4)
     assert applied_on(rows("该工程于2022年5月1日竣工", "大同市住房和城乡建设局")) is None
+
+
+def test_a_year_no_glyph_of_which_was_seen_is_never_sure() -> None:
+    """202年11月29日 on a certificate of 2022 (its 文号) applied for on 2022-10-04: the seal hid
+    the year's last glyph, the recogniser saw it only faintly. Whether 2022 or 2023, the date
+    is for a person to confirm, never a sure 2023 that then contradicts the 文号."""
+    from extractors.fields import REPAIRED_DATE_CONFIDENCE, _only_date, _under_seal_date
+
+    row = _date_row(_glyphs("2023年11月29日", {3: 0.3}))
+    assert row.text == "202年11月29日"
+    d = _only_date(row, 2022)
+    assert d is not None and d[1] == dt.date(2022, 11, 29)
+    got = _under_seal_date(row, d, 2022, dt.date(2022, 10, 4))
+    assert got is not None and got[2] <= REPAIRED_DATE_CONFIDENCE
