@@ -43,9 +43,11 @@ AREA_ZH = {
 }
 
 
-def _finding(campaign: Campaign, code: str, message: str, *, field: str | None = None, value: FieldValue | None = None) -> Finding:
+def _finding(campaign: Campaign, code: str, message: str, *, field: str | None = None, value: FieldValue | None = None,
+             page: int | None = None, line: str | None = None) -> Finding:
+    """A finding where `value` was read (its page and line), else at `page` / `line`."""
     return Finding(code=code, severity=campaign.severity_of(code), field=field, message=message,  # type: ignore[arg-type]
-                   page=value.page if value else None, line=value.line if value else None)
+                   page=value.page if value else page, line=value.line if value else line)
 
 
 def _where(v: FieldValue) -> str:
@@ -149,9 +151,8 @@ def check_fields(
         v = fields.get(key)
         if v is None and illegible and key in illegible:
             page, line = illegible[key]
-            out.append(Finding(code="low_confidence", severity=campaign.severity_of("low_confidence"), field=key,
-                               page=page, line=line[:200],
-                               message=f"“{FIELD_ZH.get(key, key)}”无法辨认，请人工核对（第{page}页：“{line[:60]}”）"))
+            out.append(_finding(campaign, "low_confidence", f"“{FIELD_ZH.get(key, key)}”无法辨认，请人工核对（第{page}页：“{line[:60]}”）",
+                                field=key, page=page, line=line[:200]))
         elif v is None:
             out.append(_finding(campaign, "missing_field", f"缺少必填项“{FIELD_ZH.get(key, key)}”", field=key))
         elif not _sure(v, campaign):

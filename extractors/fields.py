@@ -22,6 +22,8 @@ from typing import Any, NamedTuple
 from extractors import entities
 from extractors.normalise import (
     NORMALISERS,
+    NUMERAL,
+    NUMERALS,
     cn_to_int,
     edit_distances,
     find_document_number,
@@ -255,8 +257,8 @@ def find_labelled(rows: list[Row], labels: list[str], all_labels: list[str]) -> 
             # a longer label of another field must not contain this one (地址 in 工程地址 is fine only for its own field)
             value = _value_after(row, m.end())
             # the label read twice (two overlapping boxes: 联系电话：联系电话：199…)
-            while (again := rx.match(value)) and again.end() > 0:
-                value = value[again.end():].strip()
+            while (rest := _after_label_again(value, lab)) != value:
+                value = rest.strip()
             # the value stops where another label begins (several label:value pairs on one row)
             for other in all_labels:
                 if other == lab:
@@ -361,7 +363,8 @@ def _is_label_cell(text: str, all_labels: list[str]) -> bool:
 
 def _label_again(text: str, lab: str) -> bool:
     """A cell that is the label read a second time with its value (联系电话： | 联系电话：199…)."""
-    return _after_label_again(text, lab) != text and bool(_after_label_again(text, lab).strip())
+    rest = _after_label_again(text, lab)
+    return rest != text and bool(rest.strip())
 
 
 def _after_label_again(text: str, lab: str) -> str:
@@ -510,10 +513,8 @@ def anchor_year(rows: list[Row]) -> int | None:
 REPAIRED_DATE_CONFIDENCE = 0.5
 
 
-# the numerals dates are written in (digits, Chinese numerals)
-_NUMERAL = "0-9〇○零一二三四五六七八九十"
 # a run of date glyphs in a row's text (numerals, 年 月 日 and separators)
-_DATE_RUN = re.compile(rf"[{_NUMERAL}][{_NUMERAL}年月日.\-/]*")
+_DATE_RUN = re.compile(rf"[{NUMERALS}][{NUMERALS}年月日.\-/]*")
 
 
 def _as_sure_as_its_date(row: Row) -> Row:
@@ -723,7 +724,7 @@ def _lost_glyphs(fewer: str, more: str) -> bool:
     return len(a) < len(b) and entities.is_subsequence(a, b)
 
 
-_NOT_DATE_GLYPH = re.compile(rf"[^{_NUMERAL}年月日.\-/]")
+_NOT_DATE_GLYPH = re.compile(rf"[^{NUMERALS}年月日.\-/]")
 
 
 def _cut_lost_glyphs(cut: str, whole: str) -> bool:
@@ -767,7 +768,7 @@ def _losses_of_one_date(first: str, row: Row, years: set[int]) -> tuple[str, Any
 
 
 # the date-like middle of a re-cut's reading (digits or Chinese numerals, 年 月 日)
-_DATE_CORE = re.compile(rf"[{_NUMERAL}][{_NUMERAL}年月日]*日")
+_DATE_CORE = re.compile(rf"[{NUMERALS}][{NUMERALS}年月日]*日")
 
 
 def _under_seal_date(row: Row, d: tuple[str, Any, float] | None, anchor: int,
@@ -953,15 +954,14 @@ def find_foot_date(rows: list[Row], copies_from: int | None = None) -> Hit | Non
 # and one of 年 月 日, and short (a blank 年  月  日 form line has no numeral: nothing was written).
 ILLEGIBLE_DATE_SHARE = 0.6
 ILLEGIBLE_DATE_MAX = 16
-_NUMERAL_GLYPH = re.compile(f"[{_NUMERAL}]")
-_DATE_GLYPH = re.compile(f"[{_NUMERAL}年月日]")
+_DATE_GLYPH = re.compile(f"[{NUMERALS}年月日]")
 
 
 def date_remnant(text: str) -> bool:
     """Whether `text` is what is left of a date that cannot be read whole (四年二月八, 202年5月,
     年十三月十): mostly date glyphs, with a numeral and a 年, 月 or 日, and no whole date in it."""
     flat = re.sub(r"\s", "", nfkc(text))
-    if not flat or len(flat) > ILLEGIBLE_DATE_MAX or not _NUMERAL_GLYPH.search(flat) or not _DATE_HINT.search(flat):
+    if not flat or len(flat) > ILLEGIBLE_DATE_MAX or not NUMERAL.search(flat) or not _DATE_HINT.search(flat):
         return False
     if len(_DATE_GLYPH.findall(flat)) < ILLEGIBLE_DATE_SHARE * len(flat):
         return False

@@ -12,6 +12,11 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
+# The numerals dates and counts are written in (digits, Chinese numerals), for character classes,
+# and a regex for one of them.
+NUMERALS = "0-9〇○零一二三四五六七八九十"
+NUMERAL = re.compile(f"[{NUMERALS}]")
+
 _CN_DIGITS = {"零": 0, "〇": 0, "○": 0, "Ｏ": 0, "O": 0, "o": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
               "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}

@@ -22,6 +22,7 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
+from extractors.normalise import NUMERAL
 from records.errors import DependencyError, EngineError
 from records.models import FrameBeliefs, PageText, TextLine
 
@@ -130,7 +131,6 @@ LOOK_SIDE = 0.6
 LOOK_UP = 0.3
 LOOK_SCALES: tuple[int, ...] = (1, 2)
 LOOK_MIN_GLYPHS = 4
-_NUMERAL = re.compile(r"[0-9〇○零一二三四五六七八九十]")
 _CJK_OR_DIGIT = re.compile(r"[\u4e00-\u9fff0-9〇○]")
 
 
@@ -550,7 +550,7 @@ class PaddleOcrEngine:
             assert ln.bbox is not None
             edge = 0.5 * (ln.bbox[3] - ln.bbox[1])  # a glyph the side cuts leaves its box at the side
             cut = (a > 0 and ln.bbox[0] <= a + edge) or (c < w and ln.bbox[2] >= c - edge)
-            named = len(ln.text) >= LOOK_MIN_GLYPHS or (len(ln.text) >= 2 and bool(_NUMERAL.search(ln.text)))
+            named = len(ln.text) >= LOOK_MIN_GLYPHS or (len(ln.text) >= 2 and bool(NUMERAL.search(ln.text)))
             return ln.confidence >= ROW_MIN_SCORE and named and not cut and bool(_CJK_OR_DIGIT.search(ln.text))
 
         for scale in LOOK_SCALES:
