@@ -592,10 +592,11 @@ def check_seals(
         elif foreign:
             s = foreign[0]
             said = "、".join(
-                f"“{o.text}”" + (f"（{o.sub_text}）" if o.sub_text else "") for o in foreign if o.text
+                f"“{o.text}”" + (f"（{o.sub_text}）" if o.sub_text else "") for o in foreign if _readable(o)
             )
             if not said:
-                # An unread seal proves nothing either way: a person must look (not a mismatch).
+                # An unread seal, or one a single glyph of which was read (店 of a ring whose other
+                # glyphs print crossed), proves nothing either way: a person must look, not a mismatch.
                 findings.append(Finding(
                     code="low_confidence", severity="warning", field=None, page=s.page_no,
                     message=f"印章文字无法辨认，请人工核对是否为{label}" + (f"（应为：{name}）" if name else "")))

@@ -178,8 +178,20 @@ def _date(y: int | None, m: int | None, d: int | None) -> dt.date | None:
         return None
 
 
+# A 〇 in a year written in Chinese numerals read as a bracket (二）二四年): its right half is all
+# the recogniser saw. The only numeral a bracket can be; one glyph for one, so offsets hold.
+_BRACKET_IN_YEAR = re.compile(r"(?<![〇零○一二三四五六七八九])[一二](?=[〇零○一二三四五六七八九()（）]{3}\s*年)"
+                              r"[〇零○一二三四五六七八九()（）]{3}")
+
+
+def _bracket_as_zero(m: re.Match[str]) -> str:
+    year = m.group(0)
+    return year if sum(c in "()（）" for c in year) != 1 else re.sub(r"[()（）]", "〇", year)
+
+
 def _find_dates(text: str, anchor: int | None) -> list[tuple[int, int, dt.date, bool]]:
     """(start, end, date, clean) for every date in `text`; `clean` is False for a repaired one."""
+    text = _BRACKET_IN_YEAR.sub(_bracket_as_zero, text)
     out: list[tuple[int, int, dt.date, bool]] = []
     for m in _DATE_NUM.finditer(text):
         if m.group("s") in "./-" and not re.match(r"\s*[./\-]", text[m.end("m"):]):

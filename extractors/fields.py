@@ -15,7 +15,7 @@ import datetime as dt
 import functools
 import math
 import re
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -478,7 +478,14 @@ def _lead_org(row: Row) -> str | None:
             rest = re.sub(r"[（(]?(?:盖章|公章|章)[）)]?", "", text[ent.end:]).strip(" \t")
             if not rest or _ANNOTATION.search(rest):
                 return str(ent.value)
-    return None
+    # a name garbled past looking like an organisation (晋中市住房和城多建设易（盖章）): the stamp
+    # note printed after it says it is the signing body
+    m = _STAMP_NOTE.fullmatch(text)
+    return m.group(1) if m and not _ANNOTATION.search(text) else None
+
+
+# a name alone before a stamp note: 某某局（盖章）
+_STAMP_NOTE = re.compile(r"\s*([\u4e00-\u9fa5]{4,30})\s*[（(]\s*(?:盖章|公章)\s*[）)]\s*")
 
 
 def _org_row(row: Row) -> str | None:
@@ -824,9 +831,11 @@ def _under_seal_date(row: Row, d: tuple[str, Any, float] | None, anchor: int,
         return d
     if dec.when == d[1] and dec.decided:  # the re-cut agrees
         return (dec.text, dec.when, max(d[2], dec.confidence))
-    if whole and (dec.when == d[1] or not dec.decided) and all(_cut_lost_glyphs(b.greedy(), d[0]) for b in row.beliefs):
+    if whole and all(_cut_lost_glyphs(b.greedy(), d[0]) for b in row.beliefs):
         # every re-cut read the whole first reading with glyphs missing (202年2月13日 or
-        # 2017年1月日 of 2017年1月4日): unsure only of glyphs it lost, it says nothing against it
+        # 2017年1月日 of 2017年1月4日): unsure only of glyphs it lost, it says nothing against it,
+        # nor does a date the decoder made of what the re-cuts lost (2020年8月日 decided as 8日
+        # where the first reading saw 9日; 中月 decided as 十月 where it saw 二月)
         return d
     if whole and _lost_glyphs(dec.text, d[0]):
         return d
@@ -880,7 +889,19 @@ def applied_on(rows: list[Row]) -> dt.date | None:
     return None
 
 
-def find_foot_date(rows: list[Row], copies_from: int | None = None) -> Hit | None:
+def _reread_from(row: Row, d: tuple[str, Any, float], dated_from: dt.date) -> tuple[str, Any, float] | None:
+    """A date under a seal read before `dated_from` (2021年2月26日 on a report answering a 2024
+    notice), which a re-cut of the same line read whole as a date from then on that differs only
+    in its year (2024年2月26日: a ring stroke through the 4 made it a 1 on the first pass): the
+    re-cut's date, as sure as the line. The recogniser saw it; the campaign rules the other out."""
+    for b in row.beliefs:
+        for start, end, when, clean in entities.marked_dates(nfkc(b.greedy())):
+            if clean and when >= dated_from and (when.month, when.day) == (d[1].month, d[1].day):
+                return nfkc(b.greedy())[start:end], when, row.confidence
+    return None
+
+
+def find_foot_date(rows: list[Row], copies_from: int | None = None, dated_from: dt.date | None = None) -> Hit | None:
     """The date of the signing block at the foot.
 
     Candidates are rows that are just a date. One signed by an organisation named just above
@@ -891,6 +912,9 @@ def find_foot_date(rows: list[Row], copies_from: int | None = None) -> Hit | Non
     happened then (于…申请, 竣工, 截至 …). `copies_from`: the earliest year a copy annotation
     can carry (copies are certified for the campaign); an earlier date beside one is no
     annotation's (与原件核对一致 / 2014年7月21日 / 叶宏伟 on a 2014 certificate copied in 2024).
+    `dated_from`: the earliest date the campaign allows for this signing date (a report answers
+    the campaign's notice); a date under a seal read earlier yields to a re-cut that read the line
+    whole within it (`_reread_from`).
     """
     anchor = anchor_year(rows)
     applied = applied_on(rows)
@@ -903,6 +927,8 @@ def find_foot_date(rows: list[Row], copies_from: int | None = None) -> Hit | Non
             d = two  # a copy annotation's date beside the signing date: the beliefs mix both
         elif row.beliefs and anchor is not None and (d is not None or (_DATE_HINT.search(row.text) and not _labelled_date(row))):
             d = _under_seal_date(_as_sure_as_its_date(row), d, anchor, applied)
+            if d is not None and dated_from is not None and d[1] < dated_from:
+                d = _reread_from(row, d, dated_from) or d
             if d is not None and _hidden_gap(row):
                 d = (d[0], d[1], min(d[2], REPAIRED_DATE_CONFIDENCE))
         elif anchor is not None:
@@ -979,15 +1005,66 @@ def find_illegible_date(rows: list[Row], remnants: Iterable[tuple[int, str]] = (
     return next(((page, text.strip()) for page, text in remnants if text and date_remnant(text)), None)
 
 
+class Illegible(NamedTuple):
+    """A field printed but not legible: where (page) and what is there to see (the remnant's text,
+    or the signing body's line the seal covers the date under: `under_seal`)."""
+
+    page: int
+    line: str
+    under_seal: bool = False
+
+
+_BLANK_DATE = re.compile(r"年\s*月\s*日")
+
+
+def find_date_under_seal(pages: list[PageText] | tuple[PageText, ...], rows: list[Row],
+                         seals: Iterable[tuple[int, Sequence[float]]]) -> tuple[int, str] | None:
+    """(page, the signing body's line) when no date line was read at all, not even a blank
+    年  月  日, and a seal covers the signing body's line at the foot with room for a line under
+    it inside the seal: the date lies under the seal, which hid every glyph of it (thin print
+    under a grey seal). Boxes are compared in the upright frame the page was read in."""
+    if any(_BLANK_DATE.search(r.text) and not NUMERAL.search(r.text) for r in rows):
+        return None  # a blank date line: nothing was written there
+    signer = find_foot_org(rows, None)
+    if signer is None or not signer.row.cells:
+        return None
+    page = next((p for p in pages if p.page_no == signer.row.page), None)
+    if page is None:
+        return None
+    boxes = [c.box for c in signer.row.cells]
+    x0, y0 = min(b[0] for b in boxes), min(b[1] for b in boxes)
+    x1, y1 = max(b[2] for b in boxes), max(b[3] for b in boxes)
+    cx, cy, height = (x0 + x1) / 2, (y0 + y1) / 2, y1 - y0
+    later = [r for r in rows if r.page == page.page_no and r.index > signer.row.index]
+    for page_no, bbox in seals:
+        if page_no != page.page_no:
+            continue
+        sx0, sy0, sx1, sy1 = _upright(list(bbox), page.rotation, page.width, page.height)
+        if not (sx0 <= cx <= sx1 and sy0 <= cy <= sy1) or sy1 - y1 < height:
+            continue
+        # a line read below the signing body inside the seal is what is there (a remnant, or not a date)
+        if not any(c.box[1] >= y1 - 0.3 * height and c.box[1] <= sy1 and sx0 <= (c.box[0] + c.box[2]) / 2 <= sx1
+                   and NUMERAL.search(c.text) for r in later for c in r.cells):
+            return page.page_no, signer.row.text.strip()
+    return None
+
+
 def illegible_fields(pages: list[PageText] | tuple[PageText, ...], rules: DocTypeRules, fields: dict[str, FieldValue],
-                     remnants: Iterable[tuple[int, str]] = ()) -> dict[str, tuple[int, str]]:
-    """The date fields of `rules` that `fields` lacks although what is left of a date is there:
-    key -> (page, the remnant's text), for a person to read rather than a `missing_field`."""
+                     remnants: Iterable[tuple[int, str]] = (),
+                     seals: Iterable[tuple[int, Sequence[float]]] = ()) -> dict[str, Illegible]:
+    """The date fields of `rules` that `fields` lacks although the date is there: what is left of
+    it was read (`find_illegible_date`), or a seal covers the signing body with the date line
+    under it unread (`find_date_under_seal`; `seals`: page and box of each seal found). For a
+    person to read rather than a `missing_field`."""
     wanted = [k for k, r in rules.fields.items() if r.parser == "foot_date" and k not in fields]
     if not wanted:
         return {}
-    found = find_illegible_date(build_rows(pages), list(remnants))
-    return dict.fromkeys(wanted, found) if found is not None else {}
+    rows = build_rows(pages)
+    found = find_illegible_date(rows, list(remnants))
+    if found is not None:
+        return dict.fromkeys(wanted, Illegible(*found))
+    hidden = find_date_under_seal(pages, rows, seals)
+    return dict.fromkeys(wanted, Illegible(*hidden, under_seal=True)) if hidden is not None else {}
 
 
 # a row that names a contact (联系人, 联系电话, 联系方式, or what a seal left of them)
@@ -1042,10 +1119,11 @@ def _org_before_date(date: Hit) -> Hit | None:
     return None
 
 
-def find_head_org(rows: list[Row]) -> Hit | None:
-    """The letterhead: an organisation named alone on one of the first rows (山西省阳泉市公安消防支队)."""
+def find_head_org(rows: list[Row], labels: Iterable[str] = ()) -> Hit | None:
+    """The letterhead: an organisation named alone on one of the first rows (山西省阳泉市公安消防支队).
+    A row that starts with a field's label holds that field's value (建设单位 | …学校), no letterhead."""
     for row in rows[:3]:
-        cand = _org_row(row)
+        cand = None if _starts_with_label(row.text, labels) else _org_row(row)
         if cand:
             return Hit(cand, row, row.confidence)
     return None
@@ -1254,7 +1332,8 @@ def _best_reading(hits: list[Hit | None], known: Collection[str] = ()) -> Hit | 
     confident row, or the fuller one when a seal hid its first characters (梁市… for 吕梁市…).
     A seal over the signature can garble more than a glyph or two (吕梁市註房和城乡睫护局):
     a reading that is a `known` name then wins over one of the same length that is not, while
-    at most a third of their glyphs differ."""
+    at most a third of their glyphs differ; and a known name wins over a reading that is its
+    tail with one glyph in four slipped (肖防支队 under the seal, 临汾市公安消防支队 in the letterhead)."""
     found = [h for h in hits if h is not None]
     if not found:
         return None
@@ -1268,18 +1347,20 @@ def _best_reading(hits: list[Hit | None], known: Collection[str] = ()) -> Hit | 
                 best = other
         elif b in known and a not in known:
             slips = _slips(a, b)
-            if slips is not None and slips <= len(a) // 3:
+            tail = _slips(a, b[-len(a):]) if 4 <= len(a) < len(b) else None
+            if (slips is not None and slips <= len(a) // 3) or (tail is not None and tail <= len(a) // 4):
                 best = other
     return best
 
 
 def extract_fields(
     pages: list[PageText] | tuple[PageText, ...], rules: DocTypeRules, *, places: Places | None = None,
-    copies_from: int | None = None,
+    copies_from: int | None = None, dated_from: dt.date | None = None,
 ) -> dict[str, FieldValue]:
     """Every field of `rules` that can be read from `pages`, normalised to the contract's forms.
     A field with `known_names` takes the known name its reading is a slip of (spelt over `places`).
-    `copies_from`: the earliest year a copy annotation can carry (`find_foot_date`)."""
+    `copies_from`: the earliest year a copy annotation can carry, `dated_from`: the earliest date
+    the campaign allows for the signing date (`find_foot_date`)."""
     rows = build_rows(pages)
     labels = _all_labels(rules)
     out: dict[str, FieldValue] = {}
@@ -1291,14 +1372,14 @@ def extract_fields(
                               bbox=list(hit.row.bbox) if hit.row.bbox else None, source=hit.row.origin, line=hit.row.text[:200])
 
     # the foot date is asked for by a date field and by the signing body: read it once
-    foot_date = functools.cache(lambda: find_foot_date(rows, copies_from))
+    foot_date = functools.cache(lambda: find_foot_date(rows, copies_from, dated_from))
 
     def foot_org() -> Hit | None:
         return find_foot_org(rows, foot_date(), labels)
 
     positional = {
         "foot_org": foot_org,
-        "head_org": lambda: find_head_org(rows),
+        "head_org": lambda: find_head_org(rows, labels),
         "addressee": lambda: find_addressee(rows, labels),
         "project_in_prose": lambda: find_project_in_prose(rows),
         "conclusion_in_prose": lambda: find_conclusion_in_prose(rows),

@@ -216,7 +216,9 @@ def analyse(
     # year before its first deadline
     deadlines = [ct.deadline.year for ct in campaign.doc_types.values() if ct.deadline is not None]
     copies_from = min(deadlines) - 1 if deadlines else None
-    fields = (extract_fields(outcome.pages, rules.doctypes[cls.doc_type], places=rules.places, copies_from=copies_from)
+    ctype = campaign.doc_types.get(cls.doc_type)
+    fields = (extract_fields(outcome.pages, rules.doctypes[cls.doc_type], places=rules.places, copies_from=copies_from,
+                             dated_from=ctype.not_before if ctype is not None else None)
               if cls.doc_type in rules.doctypes else {})
     fields = plausible_dates(cls.doc_type, fields, campaign)
     if cls.doc_type == "unknown":
@@ -226,9 +228,11 @@ def analyse(
     # The roster's other bodies: for the institution's name the sponsor is one of them, for seals not.
     not_this_school = [n for n in ctx.roster_bodies if ctx.roster_entry is None or n != ctx.roster_entry.name]
     others = _other_bodies(ctx)
-    # a date printed yet illegible (under a seal, its remnants read): a person reads it, it is not missing
+    # a date printed yet illegible (under a seal, its remnants read, or the seal over the signing
+    # body and nothing read under it): a person reads it, it is not missing
     illegible = (illegible_fields(outcome.pages, rules.doctypes[cls.doc_type], fields,
-                                  [(s.page_no, s.sub_text or "") for s in outcome.seals])
+                                  [(s.page_no, s.sub_text or "") for s in outcome.seals],
+                                  [(s.page_no, s.bbox) for s in outcome.seals if s.shape in ("round", "oval")])
                  if cls.doc_type in rules.doctypes else {})
     findings.extend(check_fields(cls.doc_type, fields, campaign, institution=ctx.institution, others=not_this_school,
                                  illegible=illegible))
@@ -242,7 +246,6 @@ def analyse(
     found = confirm_seals(list(outcome.seals), [*known, *own_sup],
                           [*others, *(n for n in other_sup if n not in own_sup and n not in known)])
     roles: list[str | None] = [None] * len(found)
-    ctype = campaign.doc_types.get(cls.doc_type)
     if cls.doc_type in rules.doctypes:
         required = list(ctype.required_seals) if ctype and ctype.required_seals is not None else list(rules.doctypes[cls.doc_type].seals.required)
         roles, seal_findings = check_seals(found, required_roles=required, expected=expected, others=others)

@@ -255,6 +255,16 @@ def test_unknown_name_is_not_filled_by_a_union_or_unreadable_seal() -> None:
     assert "人工核对" in findings[0].message
 
 
+def test_a_ring_read_as_one_glyph_is_no_mismatch() -> None:
+    """One glyph of a ring read (店 of 太原市小店区博远技能培训中心, print crossed the rest) names
+    no body: a person looks, as at an unread seal. Two glyphs or more still claim a mismatch."""
+    _, findings = check_seals([seal("店")], required_roles=["institution_name"], expected=EXPECTED)
+    assert [(f.code, f.severity) for f in findings] == [("low_confidence", "warning")]
+    assert "无法辨认" in findings[0].message
+    _, findings = check_seals([seal("大同市技师学院")], required_roles=["institution_name"], expected=EXPECTED)
+    assert [f.code for f in findings] == ["seal_mismatch"]
+
+
 def test_partial_seal_that_reads_clearly_is_its_roles_yet_a_partial_warning() -> None:
     """A cut seal that names the body clearly is that body's seal, but the scan does not show
     it whole: a warning (DOMAIN.md: seal_partial, cut by the page edge), never a mismatch."""

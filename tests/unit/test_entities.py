@@ -55,6 +55,10 @@ def test_dates_printed_and_damaged() -> None:
     # while without 日 a date is never cut out of a longer number
     assert dates("2016年1月27日24") == [(0, 10, dt.date(2016, 1, 27))]
     assert dates("2024.2.18") == [(0, 9, dt.date(2024, 2, 18))]
+    # a 〇 read as a bracket (its right half) in a year of Chinese numerals: the one numeral it can be
+    assert dates("二）二四年二月十六日", clean_only=True) == [(0, 10, dt.date(2024, 2, 16))]
+    assert dates("二〇一(年三月一日", clean_only=True) == [(0, 9, dt.date(2010, 3, 1))]
+    assert dates("二)二)年二月十六日") == []  # two brackets: no year is left to read
 
 
 def test_repair_year() -> None:

@@ -411,6 +411,43 @@ def _foot_date_under_seal(rules, cuts, text: str | None = None):  # type: ignore
     return extract_fields([page], rules.doctypes["self_inspection_report"])["report_date"]
 
 
+def test_a_date_before_the_campaign_yields_to_a_re_cut_that_read_it_within(rules) -> None:
+    """A ring stroke through the 4 made 2021年2月26日 of the first pass; a re-cut of the line read
+    2024年2月26日 whole. The report answers a 2024 notice (the campaign's `not_before`): the
+    re-cut's date stands, sure. With no re-cut reading a date from then on, the first reading
+    stays (the campaign check then asks a person), and without the bound nothing changes."""
+    from tests.unit.test_lexicon import beliefs
+
+    cuts = [beliefs(_glyphs("二2021年2月26日"), k=6), beliefs(_glyphs("二2024年2月26日"), k=6)]
+    page = ocr_page(REPORT)
+
+    def report_date(cuts, **kw):  # type: ignore[no-untyped-def]
+        lines = tuple(ln.model_copy(update={"beliefs": tuple(cuts), "text": "2021年2月26日"})
+                      if ln.text == "2024年2月26日" else ln for ln in page.lines)
+        return extract_fields([page.model_copy(update={"lines": lines})], rules.doctypes["self_inspection_report"],
+                              **kw)["report_date"]
+
+    got = report_date(cuts, dated_from=dt.date(2024, 1, 1))
+    assert got.value == "2024-02-26" and got.confidence > 0.9
+    assert report_date(cuts).value == "2021-02-26"
+    assert report_date(cuts[:1], dated_from=dt.date(2024, 1, 1)).value == "2021-02-26"
+    # a re-cut reading another day of 2024 is no reading of this line's year alone
+    other = [cuts[0], beliefs(_glyphs("二2024年2月28日"), k=6)]
+    assert report_date(other, dated_from=dt.date(2024, 1, 1)).value != "2024-02-28"
+
+
+def test_a_date_the_re_cuts_lost_a_glyph_of_keeps_the_first_reading(rules) -> None:
+    """The first pass read 2024年2月26日 whole; both re-cuts lost the day's 6 (2024年2月2日), their
+    frames holding a faint 8 the decoder would decide for. What the re-cuts lost says nothing
+    against what the first pass saw: 26, as sure as the line."""
+    from tests.unit.test_lexicon import beliefs
+
+    cut = beliefs(_glyphs("2024年2月28日", faint={8: 0.45}, width=4), k=6)
+    assert cut.greedy() == "2024年2月2日"
+    got = _foot_date_under_seal(rules, [cut, cut])
+    assert got.value == "2024-02-26" and got.confidence > 0.9
+
+
 def test_a_foot_date_the_recogniser_cannot_confirm_is_left_for_a_person(rules) -> None:
     """The first pass read 2024年2月26日 under the seal; re-cut wider, 26 and 28 fit equally."""
     from tests.unit.test_lexicon import beliefs
@@ -663,6 +700,37 @@ def test_a_signature_garbled_under_a_seal_gives_way_to_the_letterhead_s_known_na
     assert extract_fields([page], doc)["issuing_authority"].value == "吕梁市註房和城乡睫护局"
 
 
+def test_a_signature_s_tail_read_under_a_seal_gives_way_to_the_letterhead_s_known_name(rules) -> None:
+    """The seal hid the signature's first glyphs and slipped one more (肖防支队 of 临汾市公安消防
+    支队): the letterhead prints the body whole, a name the places spell, and it is taken."""
+    def signed(signature: str):  # type: ignore[no-untyped-def]
+        return ocr_page([["临汾市公安消防支队"], ["建设工程消防验收意见书"], ["临公消验〔2014〕第015号"],
+                         ["建设单位", "临汾市侯马市瑞丰技能培训中心"], ["验收结论", "合格"],
+                         [signature], ["二〇一四年十二月十五日"]])
+
+    doc = rules.doctypes["fire_acceptance_certificate"]
+    assert extract_fields([signed("肖防支队")], doc, places=rules.places)["issuing_authority"].value == "临汾市公安消防支队"
+    assert extract_fields([signed("肖防支队")], doc)["issuing_authority"].value == "肖防支队"
+    # a signature two glyphs of four off the known name's tail is another reading: it stands
+    assert extract_fields([signed("肖防大队")], doc, places=rules.places)["issuing_authority"].value == "肖防大队"
+
+
+def test_a_signing_body_garbled_before_its_stamp_note_is_still_the_signing_body(rules) -> None:
+    """晋中市住房和城多建设易（盖章）: two slips made the name look like no organisation, yet the
+    stamp note says it is the signing body, and the places spell it back. The 建设单位 row among
+    the first rows is that field's value, never a letterhead."""
+    rows = [["晋中住建消验字〔2021〕第168号"], ["建设单位", "晋中市榆次区众诚职业技能培训学校"],
+            ["工程名称", "图书信息中心建设项目"], ["验收结论", "经综合评定，该工程消防验收合格。"], ["验收部门意见"],
+            ["晋中市住房和城多建设易（盖章）"], ["二〇二一年八月十七日"]]
+    doc = rules.doctypes["fire_acceptance_certificate"]
+    got = extract_fields([ocr_page(rows)], doc, places=rules.places)
+    assert got["issuing_authority"].value == "晋中市住房和城乡建设局"
+    assert got["issue_date"].value == "2021-08-17"
+    assert extract_fields([ocr_page(rows)], doc)["issuing_authority"].value == "晋中市住房和城多建设易"
+    unsigned = extract_fields([ocr_page([r for r in rows if "盖章" not in r[0]])], doc, places=rules.places)
+    assert "issuing_authority" not in unsigned
+
+
 def test_traditional_forms_ocr_returns_are_read_as_the_simplified_ones_printed(rules) -> None:
     page = ocr_page([[r[0].replace("阳泉高级技工学校", "阳泉高級技工学校")] for r in LETTER_CERT])
     got = extract_fields([page], rules.doctypes["fire_acceptance_certificate"])
@@ -778,14 +846,37 @@ def test_what_is_left_of_an_illegible_date_is_told_from_a_blank_one(rules) -> No
     page = ocr_page([*head, ["七年四月二", "十七"]])
     fields = extract_fields([page], cert)
     assert "issue_date" not in fields
-    assert illegible_fields([page], cert, fields) == {"issue_date": (1, "七年四月二\t十七")}
+    assert illegible_fields([page], cert, fields) == {"issue_date": (1, "七年四月二\t十七", False)}
     # nothing of it on the page, but a seal reader took the date's glyphs into a seal's inner text
     page = ocr_page(head)
-    assert illegible_fields([page], cert, {}, [(1, "建设工程消防验收专用章"), (1, "年十三月十")]) == {"issue_date": (1, "年十三月十")}
+    assert illegible_fields([page], cert, {}, [(1, "建设工程消防验收专用章"), (1, "年十三月十")]) == {"issue_date": (1, "年十三月十", False)}
     assert illegible_fields([page], cert, {}, [(1, "建设工程消防验收专用章")]) == {}
     assert illegible_fields([ocr_page([*head, ["年    月    日"]])], cert, {}) == {}
     # a date field that was read needs nothing
     assert illegible_fields([page], cert, {"issue_date": object()}, [(1, "年十三月十")]) == {}  # type: ignore[dict-item]
+
+
+def test_a_date_line_a_seal_hid_whole_under_the_signing_body_is_illegible_not_missing(rules) -> None:
+    """Thin print under a grey seal: the signing body is read under the seal, the date line below
+    it not at all (no remnant, no blank 年  月  日). The seal covers where the date is printed:
+    a person reads it. A seal with no room under the body, a seal elsewhere, a blank date line or a
+    line of numerals read under the body leave it as it was."""
+    from extractors.fields import illegible_fields
+
+    report = rules.doctypes["self_inspection_report"]
+    body = [r for r in REPORT if r != ["2024年2月26日"]]
+    page = ocr_page(body)
+    signer = next(ln for ln in page.lines if ln.text == "大同技师学院" and ln.bbox[1] > 400)
+    x0, y0, x1, y1 = signer.bbox
+    seal = (x0 - 40, y0 - 120, x1 + 40, y1 + 160)  # round over the body and the line under it
+    assert "report_date" not in extract_fields([page], report)
+    got = illegible_fields([page], report, {}, [], [(1, seal)])
+    assert got == {"report_date": (1, "大同技师学院", True)}
+    assert illegible_fields([page], report, {}, [], [(1, (x0 - 40, y0 - 200, x1 + 40, y1 + 10))]) == {}
+    assert illegible_fields([page], report, {}, [], [(1, (1200, 100, 1500, 400))]) == {}
+    assert illegible_fields([page], report, {}, [], [(2, seal)]) == {}
+    blank = ocr_page([*body, ["年    月    日"]])
+    assert illegible_fields([blank], report, {}, [], [(1, seal)]) == {}
 
 
 def test_a_contact_phone_whose_label_was_read_twice_or_lost(rules) -> None:
