@@ -438,14 +438,15 @@ def _misread(seal: SealFinding, name: str, expected: dict[str, str | None], othe
 
 
 def _in_order_piece(text: str, name: str) -> bool:
-    """Four or more glyphs read, every one of them (but one in six) found in `name` in the same
-    order (区育才职校 of 大同市平城区育才职业培训学校), or three read as they stand in it (公安消 of
-    吕梁市公安消防支队): a fragment of the name, read through print."""
+    """Four or more glyphs read, every one of them found in `name` in the same order but one in
+    six, and one of five or more (区育才职校 of 大同市平城区育才职业培训学校; 集团有限贡 of
+    山西安泰集团有限责任公司), or three read as they stand in it (公安消 of 吕梁市公安消防支队):
+    a fragment of the name, read through print."""
     if len(text) == 3 and text in name:
         return True
     if len(text) < 4:
         return False
-    return _lcs(text, name) >= len(text) - len(text) // 6
+    return _lcs(text, name) >= len(text) - max(len(text) // 6, 1 if len(text) >= 5 else 0)
 
 
 def _clear_piece(text: str, name: str) -> bool:

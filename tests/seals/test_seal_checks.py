@@ -406,6 +406,20 @@ def test_a_fragment_of_the_expected_name_read_through_print_asks_a_person() -> N
         assert [f.code for f in findings] == ["seal_mismatch"], text
 
 
+def test_a_fragment_with_one_slip_is_still_the_expected_name_read_badly() -> None:
+    """集团有限贡 of 山西安泰集团有限责任公司: five glyphs, four in the name's order, one slipped
+    (贡 for 责). The sponsor's seal read badly, a person looks; the authority's seal is missing,
+    not replaced by another body's."""
+    expected = {"issuing_authority": "晋中市住房和城乡建设局", "institution_name": "晋中市榆次区安泰职业培训学校",
+                "sponsor": "山西安泰集团有限责任公司"}
+    _, findings = check_seals([seal("集团有限贡")], required_roles=["issuing_authority", "sponsor"], expected=expected,
+                              others=["晋中市高级技工学校"])
+    assert sorted(f.code for f in findings) == ["low_confidence", "missing_seal"]
+    # two slips in five is no reading of the name
+    _, findings = check_seals([seal("集团有贡贡")], required_roles=["sponsor"], expected=expected)
+    assert [f.code for f in findings] == ["seal_mismatch"]
+
+
 def test_a_ring_read_in_part_that_fits_several_bodies_alike_asks_a_person() -> None:
     expected = {"issuing_authority": None, "institution_name": "阳泉高级技工学校", "sponsor": None}
     roles, findings = check_seals([seal("高级技工学")], required_roles=["institution_name"], expected=expected,
