@@ -137,13 +137,12 @@ def check_fields(
     *,
     institution: str | None = None,
     others: Sequence[str] = (),
-    illegible: Mapping[str, tuple[int, str] | tuple[int, str, bool]] | None = None,
+    illegible: Mapping[str, tuple[int, str]] | None = None,
 ) -> list[Finding]:
     """Campaign rules on the fields of one document. `institution` is the submitting folder's name,
     `others` the roster's other bodies (other institutions, sponsors). `illegible`: required
-    fields that are printed but could not be read (key -> page, what is left of it, and whether
-    a seal hid it whole under the signing body's line): a person reads them (`low_confidence`),
-    they are not missing."""
+    fields that are printed but could not be read (key -> page, what is left of it): a person
+    reads them (`low_confidence`), they are not missing."""
     rules: CampaignDocType | None = campaign.doc_types.get(doc_type)
     if rules is None:
         return []
@@ -151,10 +150,8 @@ def check_fields(
     for key in rules.required_fields:
         v = fields.get(key)
         if v is None and illegible and key in illegible:
-            page, line, *rest = illegible[key]
-            told = (f"被印章遮盖，未能识别，请人工核对（第{page}页，落款“{line[:60]}”处）" if rest and rest[0]
-                    else f"无法辨认，请人工核对（第{page}页：“{line[:60]}”）")
-            out.append(_finding(campaign, "low_confidence", f"“{FIELD_ZH.get(key, key)}”{told}",
+            page, line = illegible[key]
+            out.append(_finding(campaign, "low_confidence", f"“{FIELD_ZH.get(key, key)}”无法辨认，请人工核对（第{page}页：“{line[:60]}”）",
                                 field=key, page=page, line=line[:200]))
         elif v is None:
             out.append(_finding(campaign, "missing_field", f"缺少必填项“{FIELD_ZH.get(key, key)}”", field=key))

@@ -15,7 +15,7 @@ import datetime as dt
 import functools
 import math
 import re
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -1005,66 +1005,15 @@ def find_illegible_date(rows: list[Row], remnants: Iterable[tuple[int, str]] = (
     return next(((page, text.strip()) for page, text in remnants if text and date_remnant(text)), None)
 
 
-class Illegible(NamedTuple):
-    """A field printed but not legible: where (page) and what is there to see (the remnant's text,
-    or the signing body's line the seal covers the date under: `under_seal`)."""
-
-    page: int
-    line: str
-    under_seal: bool = False
-
-
-_BLANK_DATE = re.compile(r"年\s*月\s*日")
-
-
-def find_date_under_seal(pages: list[PageText] | tuple[PageText, ...], rows: list[Row],
-                         seals: Iterable[tuple[int, Sequence[float]]]) -> tuple[int, str] | None:
-    """(page, the signing body's line) when no date line was read at all, not even a blank
-    年  月  日, and a seal covers the signing body's line at the foot with room for a line under
-    it inside the seal: the date lies under the seal, which hid every glyph of it (thin print
-    under a grey seal). Boxes are compared in the upright frame the page was read in."""
-    if any(_BLANK_DATE.search(r.text) and not NUMERAL.search(r.text) for r in rows):
-        return None  # a blank date line: nothing was written there
-    signer = find_foot_org(rows, None)
-    if signer is None or not signer.row.cells:
-        return None
-    page = next((p for p in pages if p.page_no == signer.row.page), None)
-    if page is None:
-        return None
-    boxes = [c.box for c in signer.row.cells]
-    x0, y0 = min(b[0] for b in boxes), min(b[1] for b in boxes)
-    x1, y1 = max(b[2] for b in boxes), max(b[3] for b in boxes)
-    cx, cy, height = (x0 + x1) / 2, (y0 + y1) / 2, y1 - y0
-    later = [r for r in rows if r.page == page.page_no and r.index > signer.row.index]
-    for page_no, bbox in seals:
-        if page_no != page.page_no:
-            continue
-        sx0, sy0, sx1, sy1 = _upright(list(bbox), page.rotation, page.width, page.height)
-        if not (sx0 <= cx <= sx1 and sy0 <= cy <= sy1) or sy1 - y1 < height:
-            continue
-        # a line read below the signing body inside the seal is what is there (a remnant, or not a date)
-        if not any(c.box[1] >= y1 - 0.3 * height and c.box[1] <= sy1 and sx0 <= (c.box[0] + c.box[2]) / 2 <= sx1
-                   and NUMERAL.search(c.text) for r in later for c in r.cells):
-            return page.page_no, signer.row.text.strip()
-    return None
-
-
 def illegible_fields(pages: list[PageText] | tuple[PageText, ...], rules: DocTypeRules, fields: dict[str, FieldValue],
-                     remnants: Iterable[tuple[int, str]] = (),
-                     seals: Iterable[tuple[int, Sequence[float]]] = ()) -> dict[str, Illegible]:
-    """The date fields of `rules` that `fields` lacks although the date is there: what is left of
-    it was read (`find_illegible_date`), or a seal covers the signing body with the date line
-    under it unread (`find_date_under_seal`; `seals`: page and box of each seal found). For a
-    person to read rather than a `missing_field`."""
+                     remnants: Iterable[tuple[int, str]] = ()) -> dict[str, tuple[int, str]]:
+    """The date fields of `rules` that `fields` lacks although what is left of a date is there:
+    key -> (page, the remnant's text), for a person to read rather than a `missing_field`."""
     wanted = [k for k, r in rules.fields.items() if r.parser == "foot_date" and k not in fields]
     if not wanted:
         return {}
-    rows = build_rows(pages)
-    found = find_illegible_date(rows, list(remnants))
-    if found is not None:
-        return dict.fromkeys(wanted, Illegible(*found))
-    hidden = find_date_under_seal(pages, rows, seals)
-    return dict.fromkeys(wanted, Illegible(*hidden, under_seal=True)) if hidden is not None else {}
+    found = find_illegible_date(build_rows(pages), list(remnants))
+    return dict.fromkeys(wanted, found) if found is not None else {}
 
 
 # a row that names a contact (联系人, 联系电话, 联系方式, or what a seal left of them)

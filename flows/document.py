@@ -228,11 +228,9 @@ def analyse(
     # The roster's other bodies: for the institution's name the sponsor is one of them, for seals not.
     not_this_school = [n for n in ctx.roster_bodies if ctx.roster_entry is None or n != ctx.roster_entry.name]
     others = _other_bodies(ctx)
-    # a date printed yet illegible (under a seal, its remnants read, or the seal over the signing
-    # body and nothing read under it): a person reads it, it is not missing
+    # a date printed yet illegible (under a seal, its remnants read): a person reads it, it is not missing
     illegible = (illegible_fields(outcome.pages, rules.doctypes[cls.doc_type], fields,
-                                  [(s.page_no, s.sub_text or "") for s in outcome.seals],
-                                  [(s.page_no, s.bbox) for s in outcome.seals if s.shape in ("round", "oval")])
+                                  [(s.page_no, s.sub_text or "") for s in outcome.seals])
                  if cls.doc_type in rules.doctypes else {})
     findings.extend(check_fields(cls.doc_type, fields, campaign, institution=ctx.institution, others=not_this_school,
                                  illegible=illegible))

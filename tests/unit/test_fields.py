@@ -846,37 +846,14 @@ def test_what_is_left_of_an_illegible_date_is_told_from_a_blank_one(rules) -> No
     page = ocr_page([*head, ["七年四月二", "十七"]])
     fields = extract_fields([page], cert)
     assert "issue_date" not in fields
-    assert illegible_fields([page], cert, fields) == {"issue_date": (1, "七年四月二\t十七", False)}
+    assert illegible_fields([page], cert, fields) == {"issue_date": (1, "七年四月二\t十七")}
     # nothing of it on the page, but a seal reader took the date's glyphs into a seal's inner text
     page = ocr_page(head)
-    assert illegible_fields([page], cert, {}, [(1, "建设工程消防验收专用章"), (1, "年十三月十")]) == {"issue_date": (1, "年十三月十", False)}
+    assert illegible_fields([page], cert, {}, [(1, "建设工程消防验收专用章"), (1, "年十三月十")]) == {"issue_date": (1, "年十三月十")}
     assert illegible_fields([page], cert, {}, [(1, "建设工程消防验收专用章")]) == {}
     assert illegible_fields([ocr_page([*head, ["年    月    日"]])], cert, {}) == {}
     # a date field that was read needs nothing
     assert illegible_fields([page], cert, {"issue_date": object()}, [(1, "年十三月十")]) == {}  # type: ignore[dict-item]
-
-
-def test_a_date_line_a_seal_hid_whole_under_the_signing_body_is_illegible_not_missing(rules) -> None:
-    """Thin print under a grey seal: the signing body is read under the seal, the date line below
-    it not at all (no remnant, no blank 年  月  日). The seal covers where the date is printed:
-    a person reads it. A seal with no room under the body, a seal elsewhere, a blank date line or a
-    line of numerals read under the body leave it as it was."""
-    from extractors.fields import illegible_fields
-
-    report = rules.doctypes["self_inspection_report"]
-    body = [r for r in REPORT if r != ["2024年2月26日"]]
-    page = ocr_page(body)
-    signer = next(ln for ln in page.lines if ln.text == "大同技师学院" and ln.bbox[1] > 400)
-    x0, y0, x1, y1 = signer.bbox
-    seal = (x0 - 40, y0 - 120, x1 + 40, y1 + 160)  # round over the body and the line under it
-    assert "report_date" not in extract_fields([page], report)
-    got = illegible_fields([page], report, {}, [], [(1, seal)])
-    assert got == {"report_date": (1, "大同技师学院", True)}
-    assert illegible_fields([page], report, {}, [], [(1, (x0 - 40, y0 - 200, x1 + 40, y1 + 10))]) == {}
-    assert illegible_fields([page], report, {}, [], [(1, (1200, 100, 1500, 400))]) == {}
-    assert illegible_fields([page], report, {}, [], [(2, seal)]) == {}
-    blank = ocr_page([*body, ["年    月    日"]])
-    assert illegible_fields([blank], report, {}, [], [(1, seal)]) == {}
 
 
 def test_a_contact_phone_whose_label_was_read_twice_or_lost(rules) -> None:
