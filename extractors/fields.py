@@ -467,6 +467,10 @@ _OTHER_DATE = re.compile(r"^\s*(?:申|请|受理|竣工|开工|起|前|止|之�
 _OTHER_DATE_BEFORE = re.compile(r"(?:于|自|从|截至|截止|申请日期|受理日期|有效期至?)\s*$")
 
 
+# a name alone before a stamp note: 某某局（盖章）
+_STAMP_NOTE = re.compile(r"\s*([\u4e00-\u9fa5]{4,30})\s*[（(]\s*(?:盖章|公章)\s*[）)]\s*")
+
+
 def _lead_org(row: Row) -> str | None:
     """The organisation a row starts with when the rest is only a seal note or a copy
     annotation (临汾市公安消防支队（盖章）, 阳泉市公安消防支队与原件核对一致); None otherwise."""
@@ -482,10 +486,6 @@ def _lead_org(row: Row) -> str | None:
     # note printed after it says it is the signing body
     m = _STAMP_NOTE.fullmatch(text)
     return m.group(1) if m and not _ANNOTATION.search(text) else None
-
-
-# a name alone before a stamp note: 某某局（盖章）
-_STAMP_NOTE = re.compile(r"\s*([\u4e00-\u9fa5]{4,30})\s*[（(]\s*(?:盖章|公章)\s*[）)]\s*")
 
 
 def _org_row(row: Row) -> str | None:
@@ -895,9 +895,10 @@ def _reread_from(row: Row, d: tuple[str, Any, float], dated_from: dt.date) -> tu
     in its year (2024年2月26日: a ring stroke through the 4 made it a 1 on the first pass): the
     re-cut's date, as sure as the line. The recogniser saw it; the campaign rules the other out."""
     for b in row.beliefs:
-        for start, end, when, clean in entities.marked_dates(nfkc(b.greedy())):
+        read = nfkc(b.greedy())
+        for start, end, when, clean in entities.marked_dates(read):
             if clean and when >= dated_from and (when.month, when.day) == (d[1].month, d[1].day):
-                return nfkc(b.greedy())[start:end], when, row.confidence
+                return read[start:end], when, row.confidence
     return None
 
 

@@ -401,14 +401,14 @@ def test_a_date_the_recogniser_could_not_tell_is_only_a_guess() -> None:
     assert decode_date(_date_row(_glyphs("2024年2月26日")), 2010) is None  # not a year the document gives
 
 
-def _foot_date_under_seal(rules, cuts, text: str | None = None):  # type: ignore[no-untyped-def]
+def _foot_date_under_seal(rules, cuts, text: str | None = None, **kw):  # type: ignore[no-untyped-def]
     """report_date of REPORT whose foot date line (2024年2月26日) carries the re-cuts `cuts` as
-    beliefs and, when `text` is given, was first read as that."""
+    beliefs and, when `text` is given, was first read as that; `kw` go to extract_fields."""
     update = {"beliefs": tuple(cuts), **({"text": text} if text is not None else {})}
     page = ocr_page(REPORT)
     page = page.model_copy(update={"lines": tuple(
         ln.model_copy(update=update) if ln.text == "2024年2月26日" else ln for ln in page.lines)})
-    return extract_fields([page], rules.doctypes["self_inspection_report"])["report_date"]
+    return extract_fields([page], rules.doctypes["self_inspection_report"], **kw)["report_date"]
 
 
 def test_a_date_before_the_campaign_yields_to_a_re_cut_that_read_it_within(rules) -> None:
@@ -419,13 +419,9 @@ def test_a_date_before_the_campaign_yields_to_a_re_cut_that_read_it_within(rules
     from tests.unit.test_lexicon import beliefs
 
     cuts = [beliefs(_glyphs("二2021年2月26日"), k=6), beliefs(_glyphs("二2024年2月26日"), k=6)]
-    page = ocr_page(REPORT)
 
     def report_date(cuts, **kw):  # type: ignore[no-untyped-def]
-        lines = tuple(ln.model_copy(update={"beliefs": tuple(cuts), "text": "2021年2月26日"})
-                      if ln.text == "2024年2月26日" else ln for ln in page.lines)
-        return extract_fields([page.model_copy(update={"lines": lines})], rules.doctypes["self_inspection_report"],
-                              **kw)["report_date"]
+        return _foot_date_under_seal(rules, cuts, "2021年2月26日", **kw)
 
     got = report_date(cuts, dated_from=dt.date(2024, 1, 1))
     assert got.value == "2024-02-26" and got.confidence > 0.9
