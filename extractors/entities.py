@@ -48,7 +48,10 @@ _ORG_FOLLOW = re.compile(
     r"(?:关于|文件|与原件|原件|（(?:盖章|公章|章)）|\((?:盖章|公章|章)\)|盖章|公章|安全|\d{4}年|[一二〇○]{4}年|$)")
 # Where a clause (and so a name) may start.
 _CLAUSE = re.compile(r"[^\n\t，,。；;：:、《》“”\"「」！？!?（）()\[\]【】〔〕]+")
-_ORG_LEAD = re.compile(r"^(?:关于|致|根据|经|由|对|向|我|你单位|贵单位)")
+# A certified-copy note (与原件核对一致, OCR'd 与原件核对致) the recogniser ran into the name
+# written beside it: no name starts with one.
+COPY_NOTE = r"(?:经)?(?:复印件)?(?:[与同]原件)?核对(?:无误|[一二]?致|相符)|(?:复印件)?[与同]原件[一二]?致"
+_ORG_LEAD = re.compile(rf"^(?:{COPY_NOTE}|关于|致|根据|经|由|对|向|我|你单位|贵单位)")
 # A name is made of CJK characters; words of a sentence or a title never occur in one.
 _ORG_BODY = re.compile(r"^[\u4e00-\u9fa5]{2,40}$")
 _ORG_BAD = re.compile(r"关于|报告|通知|文件|根据|开展|进行|要求|的|我|你|贵")

@@ -469,23 +469,36 @@ _OTHER_DATE_BEFORE = re.compile(r"(?:于|自|从|截至|截止|申请日期|受�
 
 # a name alone before a stamp note: 某某局（盖章）
 _STAMP_NOTE = re.compile(r"\s*([\u4e00-\u9fa5]{4,30})\s*[（(]\s*(?:盖章|公章)\s*[）)]\s*")
+_STAMP_MARK = re.compile(r"[（(]?(?:盖章|公章|章)[）)]?")
+_COPY_LEAD = re.compile(rf"\s*(?:{entities.COPY_NOTE})\s*")
 
 
 def _lead_org(row: Row) -> str | None:
     """The organisation a row starts with when the rest is only a seal note or a copy
-    annotation (临汾市公安消防支队（盖章）, 阳泉市公安消防支队与原件核对一致); None otherwise."""
+    annotation (临汾市公安消防支队（盖章）, 阳泉市公安消防支队与原件核对一致); None otherwise.
+    A copy note written beside the signing block and read into its row comes first
+    (与原件核对一致朔州市…建设局（盖章）): the name after it is the row's (`_note_then_signer`)."""
     text = nfkc(row.text).strip()
     if any(c in text for c in _SEP):
         return None
     for ent in entities.of_label(text, "ORG"):
-        if text[:ent.start].strip(" \t") == "":
-            rest = re.sub(r"[（(]?(?:盖章|公章|章)[）)]?", "", text[ent.end:]).strip(" \t")
+        if text[:ent.start].strip(" \t") == "" or _note_then_signer(text, ent):
+            rest = _STAMP_MARK.sub("", text[ent.end:]).strip(" \t")
             if not rest or _ANNOTATION.search(rest):
                 return str(ent.value)
     # a name garbled past looking like an organisation (晋中市住房和城多建设易（盖章）): the stamp
     # note printed after it says it is the signing body
     m = _STAMP_NOTE.fullmatch(text)
     return m.group(1) if m and not _ANNOTATION.search(text) else None
+
+
+def _note_then_signer(text: str, ent: Any = None) -> bool:
+    """A copy note, then a name with the signing block's stamp note (与原件核对一致朔州市怀仁市
+    住房和城乡建设局（盖章）): the row is the signing body's, whatever note ran into it; the note
+    asks for no stamp, the signing block does."""
+    ents = [ent] if ent is not None else entities.of_label(text, "ORG")
+    return any(_COPY_LEAD.fullmatch(text[:e.start]) and _STAMP_MARK.search(text[e.end:])
+               and not _STAMP_MARK.sub("", text[e.end:]).strip(" \t") for e in ents)
 
 
 def _org_row(row: Row) -> str | None:
@@ -592,7 +605,8 @@ class DecodedDate(NamedTuple):
     share: float = 1.0  # the share of the line's probability (among all dates scored) it holds
 
 
-def decode_date(row: Row, anchor: int, also: int | None = None, not_before: dt.date | None = None) -> DecodedDate | None:
+def decode_date(row: Row, anchor: int, also: int | None = None, not_before: dt.date | None = None,
+                not_after: dt.date | None = None) -> DecodedDate | None:
     """The date that best explains a line a seal covers, asked of the recogniser's own output.
 
     Every date of the document's year (and the years either side) is spelt as the line spells
@@ -604,13 +618,13 @@ def decode_date(row: Row, anchor: int, also: int | None = None, not_before: dt.d
     When no cut decides, or two cuts decide differently, the likeliest date is returned
     undecided, never more confident than `REPAIRED_DATE_CONFIDENCE` (a person confirms it).
     `also`: a further year to try (the one the line's first reading shows whole). `not_before`:
-    no date before it is a candidate (a certificate is issued after it was applied for). None
-    when no date fits.
+    no date before it is a candidate (a certificate is issued after it was applied for);
+    `not_after`: none after it (a report within its campaign). None when no date fits.
     """
     decided: list[tuple[float, str, Any, float]] = []
     guesses: list[tuple[float, str, Any, float]] = []
     for beliefs in row.beliefs:
-        got = _decode_cut(beliefs, anchor, also, not_before)
+        got = _decode_cut(beliefs, anchor, also, not_before, not_after)
         if got is not None:
             (decided if got[3] >= DATE_MIN_SHARE else guesses).append(got)
     if decided and len({when for _, _, when, _ in decided}) == 1:
@@ -625,7 +639,7 @@ def decode_date(row: Row, anchor: int, also: int | None = None, not_before: dt.d
 
 
 def _decode_cut(beliefs: FrameBeliefs, anchor: int, also: int | None = None,
-                not_before: dt.date | None = None) -> tuple[float, str, Any, float] | None:
+                not_before: dt.date | None = None, not_after: dt.date | None = None) -> tuple[float, str, Any, float] | None:
     """(gap, spelling, date, share) of the date that best explains one cut of a line, or None.
 
     The share is the probability the best date holds among all dates scored (each date's best
@@ -640,7 +654,8 @@ def _decode_cut(beliefs: FrameBeliefs, anchor: int, also: int | None = None,
     limit = max(4, len(core) // 2)  # a seal may hide the three year glyphs and a day glyph
     years = {anchor - 1, anchor, anchor + 1} | ({also} if also and 1949 < also < 2100 else set())
     spelt_all = [(spelt, day) for spelt, day in _spellings_of_years(years, chinese)
-                 if abs(len(spelt) - len(core)) <= limit and (not_before is None or day >= not_before)]
+                 if abs(len(spelt) - len(core)) <= limit and (not_before is None or day >= not_before)
+                 and (not_after is None or day <= not_after)]
     near = edit_distances(core, [spelt for spelt, _ in spelt_all]) <= limit
     cands = [c for c, ok in zip(spelt_all, near, strict=True) if ok]
     if not cands:
@@ -779,7 +794,7 @@ _DATE_CORE = re.compile(rf"[{NUMERALS}][{NUMERALS}年月日]*日")
 
 
 def _under_seal_date(row: Row, d: tuple[str, Any, float] | None, anchor: int,
-                     not_before: dt.date | None = None) -> tuple[str, Any, float] | None:
+                     not_before: dt.date | None = None, not_after: dt.date | None = None) -> tuple[str, Any, float] | None:
     """The date of a line a seal covers, from the first reading `d` and the recogniser's output
     re-cut wider (`decode_date`).
 
@@ -792,7 +807,9 @@ def _under_seal_date(row: Row, d: tuple[str, Any, float] | None, anchor: int,
     else the first reading; with no first reading, the re-cut's likeliest date is taken (as sure
     as the decoder is of it, among all dates, when every reading is that date with glyphs lost).
     A date whose only loss is year glyphs the 文号 gives back keeps the line's confidence.
-    `not_before`: the date the document was applied for (`applied_on`); nothing is signed before it.
+    `not_before`: the date the document was applied for (`applied_on`), or the campaign's first
+    day for a document that answers it, whichever is later; nothing is signed before it.
+    `not_after`: the campaign's last day for such a document; nothing is signed after it.
     """
     # whole: the first reading needed no repair but year glyphs the document's year gives back
     # (二四年二月十八日: nothing guessed), and its year is near the document's
@@ -804,16 +821,22 @@ def _under_seal_date(row: Row, d: tuple[str, Any, float] | None, anchor: int,
         read_whole or len(_year_left(d[0])) >= 2)
     # the year a sure first reading shows is a candidate too (a certificate issued two years
     # after its 文号's year: 2018年3月1日 read first, 28年3月21日 on the re-cut)
-    dec = decode_date(row, anchor, d[1].year if d is not None and d[2] >= row.confidence else None, not_before)
+    dec = decode_date(row, anchor, d[1].year if d is not None and d[2] >= row.confidence else None, not_before, not_after)
     if d is None:
         # a re-cut that read month and day whole, only year glyphs lost (二四年二月二十二日 where
         # the first pass read 二四年月：十二日): its date, as sure as the line, unless the decoder
         # decided on another
         for b in row.beliefs:
             got = _only_date(dataclasses.replace(row, text=b.greedy()), anchor)
-            if got is not None and _lost_year_only(got[0], got[1], anchor) and (
-                    dec is None or dec.when == got[1] or not dec.decided):
+            if got is None or not _lost_year_only(got[0], got[1], anchor):
+                continue
+            if dec is None or dec.when == got[1] or not dec.decided:
                 return (got[0], got[1], row.confidence)
+            if not _cut_lost_glyphs(b.greedy(), dec.text):
+                # the decided date would have the seal add a glyph the re-cut shows (二月二四日
+                # decided as 二月二日: a 十 hidden, not a 四 added): the re-cut's date, for a
+                # person to confirm
+                return (got[0], got[1], min(row.confidence, REPAIRED_DATE_CONFIDENCE))
         if dec is not None and dec.decided and all(
                 _cut_lost_glyphs(r, dec.text) for r in [row.text, *(b.greedy() for b in row.beliefs)]):
             # every reading is the decided date with glyphs lost (016年1月14, 至016年月14 of
@@ -902,7 +925,8 @@ def _reread_from(row: Row, d: tuple[str, Any, float], dated_from: dt.date) -> tu
     return None
 
 
-def find_foot_date(rows: list[Row], copies_from: int | None = None, dated_from: dt.date | None = None) -> Hit | None:
+def find_foot_date(rows: list[Row], copies_from: int | None = None, dated_from: dt.date | None = None,
+                   dated_to: dt.date | None = None) -> Hit | None:
     """The date of the signing block at the foot.
 
     Candidates are rows that are just a date. One signed by an organisation named just above
@@ -914,8 +938,9 @@ def find_foot_date(rows: list[Row], copies_from: int | None = None, dated_from: 
     can carry (copies are certified for the campaign); an earlier date beside one is no
     annotation's (与原件核对一致 / 2014年7月21日 / 叶宏伟 on a 2014 certificate copied in 2024).
     `dated_from`: the earliest date the campaign allows for this signing date (a report answers
-    the campaign's notice); a date under a seal read earlier yields to a re-cut that read the line
-    whole within it (`_reread_from`).
+    the campaign's notice): no earlier date is a candidate for a line under a seal, and a date
+    read earlier yields to a re-cut that read the line whole within it (`_reread_from`). `dated_to`:
+    the latest (the campaign's end): no later date is a candidate for a line under a seal.
     """
     anchor = anchor_year(rows)
     applied = applied_on(rows)
@@ -927,7 +952,8 @@ def find_foot_date(rows: list[Row], copies_from: int | None = None, dated_from: 
         if two is not None:
             d = two  # a copy annotation's date beside the signing date: the beliefs mix both
         elif row.beliefs and anchor is not None and (d is not None or (_DATE_HINT.search(row.text) and not _labelled_date(row))):
-            d = _under_seal_date(_as_sure_as_its_date(row), d, anchor, applied)
+            d = _under_seal_date(_as_sure_as_its_date(row), d, anchor, max((x for x in (applied, dated_from) if x), default=None),
+                                 dated_to)
             if d is not None and dated_from is not None and d[1] < dated_from:
                 d = _reread_from(row, d, dated_from) or d
             if d is not None and _hidden_gap(row):
@@ -940,7 +966,8 @@ def find_foot_date(rows: list[Row], copies_from: int | None = None, dated_from: 
         prev = [(i - j, r) for j, r in enumerate(rows[max(0, i - 3):i], start=max(0, i - 3)) if r.page == row.page]
         org_at = min((k for k, r in prev if _org_row(r) or _lead_org(r)), default=None)
         ann_at = None if copies_from is not None and d[1].year < copies_from else min(
-            (k for k, r in prev if k <= 2 and _ANNOTATION.search(r.text)), default=None)
+            (k for k, r in prev if k <= 2 and _ANNOTATION.search(r.text) and not _note_then_signer(nfkc(r.text).strip())),
+            default=None)
         if org_at is not None:
             signed.append((hit, d[1], ann_at is not None, org_at, ann_at if ann_at is not None else 99))
         elif ann_at is None:
@@ -1305,12 +1332,12 @@ def _best_reading(hits: list[Hit | None], known: Collection[str] = ()) -> Hit | 
 
 def extract_fields(
     pages: list[PageText] | tuple[PageText, ...], rules: DocTypeRules, *, places: Places | None = None,
-    copies_from: int | None = None, dated_from: dt.date | None = None,
+    copies_from: int | None = None, dated_from: dt.date | None = None, dated_to: dt.date | None = None,
 ) -> dict[str, FieldValue]:
     """Every field of `rules` that can be read from `pages`, normalised to the contract's forms.
     A field with `known_names` takes the known name its reading is a slip of (spelt over `places`).
-    `copies_from`: the earliest year a copy annotation can carry, `dated_from`: the earliest date
-    the campaign allows for the signing date (`find_foot_date`)."""
+    `copies_from`: the earliest year a copy annotation can carry, `dated_from` and `dated_to`: the
+    earliest and latest dates the campaign allows for the signing date (`find_foot_date`)."""
     rows = build_rows(pages)
     labels = _all_labels(rules)
     out: dict[str, FieldValue] = {}
@@ -1322,7 +1349,7 @@ def extract_fields(
                               bbox=list(hit.row.bbox) if hit.row.bbox else None, source=hit.row.origin, line=hit.row.text[:200])
 
     # the foot date is asked for by a date field and by the signing body: read it once
-    foot_date = functools.cache(lambda: find_foot_date(rows, copies_from, dated_from))
+    foot_date = functools.cache(lambda: find_foot_date(rows, copies_from, dated_from, dated_to))
 
     def foot_org() -> Hit | None:
         return find_foot_org(rows, foot_date(), labels)

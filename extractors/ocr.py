@@ -16,6 +16,7 @@ import math
 import os
 import re
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
@@ -453,7 +454,23 @@ class PaddleOcrEngine:
         long_lines = sum(1 for t, _, _ in lines if len(t) >= 3)
         return long_lines > 0 and tall > 0.5 * long_lines
 
-    def reread_under_seals(self, image: np.ndarray, page: PageText, seals: list[Any]) -> PageText:
+    def print_reference(self, image: np.ndarray, page: PageText) -> tuple[float | None, float | None]:
+        """(tone, glyph height) of the print on a page read by OCR, from its lines (`underseal.text_tone`,
+        `underseal.glyph_height`), for another page of the same scan that has too little print
+        away from its seal to measure its own."""
+        from extractors import underseal
+
+        if page.rotation != 0 or not page.lines:
+            return None, None
+        h, w = image.shape[:2]
+        avoid = np.zeros((h, w), bool)
+        # not through `_prepared`: the page being reread keeps its place there
+        prepared = (drop_red_ink(image) if self.options.drop_red_ink else _rgb_to_bgr(image))[:, :, 0]
+        return (underseal.text_tone(paper_normalised(image), list(page.lines), avoid),
+                underseal.glyph_height(prepared, list(page.lines), avoid))
+
+    def reread_under_seals(self, image: np.ndarray, page: PageText, seals: list[Any],
+                           elsewhere: Callable[[], tuple[float | None, float | None]] | None = None) -> PageText:
         """Read the text rows crossed by a grey seal again with the seal's ink taken out.
 
         A grey seal (photocopy, greyscale or 1-bit scan) survives `drop_red_ink` and hides the
@@ -463,19 +480,23 @@ class PaddleOcrEngine:
         (`underseal.merge_reread`); lines that were the seal's own ring text are dropped. Then
         the seal's neighbourhood is read close as the page shows it (`_look_close`), for print
         no cleaning can tell from the seal's ink. Red seals are left alone (the first pass
-        never saw them). Pages read sideways are left as they are.
+        never saw them). Pages read sideways are left as they are. The print's tone and glyph
+        height are measured on the page's lines away from the seals; a page with too few (a
+        report's last page: the signing body and date, all under the seal) takes them from
+        `elsewhere` (the document's other pages, `print_reference`).
         """
         from extractors import underseal
 
         if not self.options.enabled or page.rotation != 0 or not seals:
             return page
         h, w = image.shape[:2]
-        areas = []
+        areas, rings = [], []
         for s in seals:
             bbox, shape, color = (s, "round", "grey") if isinstance(s, list | tuple) else (s.bbox, s.shape, s.color)
             if color == "red" or shape == "square" or bbox[2] - bbox[0] < 20 or bbox[3] - bbox[1] < 20:
                 continue
             areas.append(underseal.seal_area(bbox, shape, w, h))
+            rings.append(None if isinstance(s, list | tuple) else s.text)
         if not areas:
             return page
         prepared = self._prepared(image)[:, :, 0]
@@ -488,8 +509,11 @@ class PaddleOcrEngine:
         text_level = underseal.text_tone(v, list(page.lines), near)
         bilevel = underseal.is_bilevel(image[:, :, 0] if image.ndim == 3 else image)
         glyph = underseal.glyph_height(prepared, list(page.lines), near)
+        if (text_level is None or glyph is None) and elsewhere is not None:
+            tone, height = elsewhere()
+            text_level, glyph = (text_level if text_level is not None else tone), (glyph if glyph is not None else height)
         lines = list(page.lines)
-        for area in areas:
+        for area, ring in zip(areas, rings, strict=True):
             cleaned = underseal.clean_seal_area(prepared, v, area, text_level=text_level, bilevel=bilevel)
             if cleaned is not None:
                 lines = self._reread_band(prepared, cleaned, lines, area)
@@ -497,7 +521,7 @@ class PaddleOcrEngine:
                 text = underseal.text_under_seal(prepared, v, area, text_level=text_level, bilevel=True) if bilevel else cleaned
                 if text is not None and glyph is not None:
                     lines = self._rows_missed(prepared, text, lines, area, glyph)
-            lines = self._look_close(prepared, lines, area)
+            lines = self._look_close(prepared, lines, area, ring)
         if lines == list(page.lines):
             return page
         return page.model_copy(update={"lines": tuple(lines)})
@@ -518,7 +542,7 @@ class PaddleOcrEngine:
         seal_only = [underseal.ink_gone(prepared, cleaned, ln.bbox) if ln.bbox is not None else False for ln in lines]
         return underseal.merge_reread(lines, new, area, seal_only=seal_only)
 
-    def _look_close(self, prepared: np.ndarray, lines: list[TextLine], area: Any) -> list[TextLine]:
+    def _look_close(self, prepared: np.ndarray, lines: list[TextLine], area: Any, ring: str | None = None) -> list[TextLine]:
         """The seal's neighbourhood read on its own, as the page shows it, at one and two times.
 
         Where a grey seal's ink is as dark as the print (a phone photo of a photocopy: both are
@@ -531,7 +555,9 @@ class PaddleOcrEngine:
         recogniser makes of a 1-bit seal's dots), and name something (`LOOK_MIN_GLYPHS`) or be
         two glyphs or more with a numeral (六日): shorter ones are pieces of the seal's own
         ring. A line the cut's side cuts is left to the page's passes, which saw it whole
-        (系电话：0349-61… read as more digits than the seal left).
+        (系电话：0349-61… read as more digits than the seal left). Pieces of the seal's own ring
+        text (`ring`) the first pass read as lines (学校 across the date's row) are no print to
+        compare a row with: they go (`underseal.ring_pieces`).
         """
         import cv2
 
@@ -556,7 +582,7 @@ class PaddleOcrEngine:
         for scale in LOOK_SCALES:
             seen = crop if scale == 1 else cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
             new = [ln for ln in self._lines_of(np.ascontiguousarray(seen), (a, b), scale, (w, h)) if wanted(ln)]
-            lines = underseal.merge_reread(lines, new, area)
+            lines = underseal.merge_reread(lines, new, area, seal_only=underseal.ring_pieces(lines, area, ring))
         return lines
 
     def _lines_of(self, bgr: np.ndarray, origin: tuple[int, int], scale: float, size: tuple[int, int]) -> list[TextLine]:

@@ -519,8 +519,10 @@ def _ring_score(st: _RingStats, *, shape: str, strict: bool = False) -> float:
         if st.fill < 0.12 or st.band_blobs < 2:
             return 0.0
         return float(min(1.0, 0.5 + 0.5 * st.border) * min(1.0, st.band / 0.6))
-    if st.fill > 0.55 or st.fill < 0.06:
-        return 0.0  # filled emblem / an empty ring
+    if st.fill > 0.55 or (st.fill < 0.06 and st.band_blobs < 8):
+        # a filled emblem / an empty ring; many glyphs round the band are no empty ring, however
+        # little ink they hold (a light grey seal on a 1-bit scan: sparse dots)
+        return 0.0
     if st.border_width > 0.13:
         return 0.0  # a thick brush ring round a picture, not an engraved border
     if st.centre > 0.6:

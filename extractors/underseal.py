@@ -18,6 +18,7 @@ seal covers again and keeps, row by row, whichever reading is better.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -362,6 +363,24 @@ def _in_ring_band(ln: TextLine, area: SealArea) -> bool:
     dx = ((ln.bbox[0] + ln.bbox[2]) / 2 - area.cx) / max(area.rx, 1.0)
     dy = (_centre_y(ln) - area.cy) / max(area.ry, 1.0)
     return math.hypot(dx, dy) >= 0.5
+
+
+def ring_pieces(lines: list[TextLine], area: SealArea, ring_text: str | None) -> list[bool]:
+    """Which lines are pieces of the seal's own ring text (通达, 学校 of 吕梁市离石区通达职培学校):
+    lines in its ring band, inside its box, whose glyphs the ring text holds in order, and no
+    more than half of them (the signing body printed under the seal, named as the seal is, is
+    a whole name on one straight line)."""
+    from extractors.entities import is_subsequence
+
+    ring = re.sub(r"\W", "", ring_text or "")
+    x0, y0, x1, y1 = area.box
+    out = []
+    for ln in lines:
+        glyphs = re.sub(r"\W", "", ln.text)
+        out.append(bool(ring) and ln.bbox is not None and 0 < len(glyphs) <= len(ring) / 2
+                   and x0 <= ln.bbox[0] and ln.bbox[2] <= x1 and y0 <= ln.bbox[1] and ln.bbox[3] <= y1
+                   and _in_ring_band(ln, area) and is_subsequence(glyphs, ring))
+    return out
 
 
 def _rows(lines: list[TextLine]) -> list[list[TextLine]]:

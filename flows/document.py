@@ -126,6 +126,17 @@ class DocumentPipeline:
         self.seal_reader = SealReader(options.seals, self.ocr)
 
     # ------------------------------------------------------------------ reading
+    def _print_elsewhere(self, pages: list[tuple[np.ndarray, PageText]]) -> tuple[float | None, float | None]:
+        """(tone, glyph height) of the print on the document's pages read before, the latest
+        that shows each: the same scan's print, for a page with too little of its own."""
+        tone = glyph = None
+        for image, page in reversed(pages):
+            t, g = self.ocr.print_reference(image, page)
+            tone, glyph = (tone if tone is not None else t), (glyph if glyph is not None else g)
+            if tone is not None and glyph is not None:
+                break
+        return tone, glyph
+
     def read_document(self, path: Path, *, declared_name: str) -> ReadOutcome:
         """Read a file: text layer or OCR per page, seals on every page and picture.
 
@@ -143,6 +154,7 @@ class DocumentPipeline:
         seals: list[SealFinding] = []
         crops: list[bytes] = []
         extra_pages: list[Any] = []
+        read_before: list[tuple[np.ndarray, PageText]] = []  # pages read by OCR, upright
         for lp in loaded.pages:
             rotation = 0
             if lp.text is not None:
@@ -163,8 +175,10 @@ class DocumentPipeline:
                     seals.append(sc.finding.model_copy(update={"bbox": bbox}))
                     crops.append(_evidence(sc))
                 if read.origin == "ocr":
-                    read = self.ocr.reread_under_seals(image, read, [sc.finding for sc in found])
+                    read = self.ocr.reread_under_seals(image, read, [sc.finding for sc in found],
+                                                       elsewhere=lambda: self._print_elsewhere(read_before))
                     read = self.ocr.keep_beliefs_under_seals(image, read, [sc.finding.bbox for sc in found])
+                    read_before.append((image, read))
                 text = page_from_upright(read, k, text) if k else read
             pages.append(text)
             infos.append(PageInfo(page=lp.page_no, width=lp.width, height=lp.height, dpi=lp.dpi, rotation=rotation, origin=text.origin))
@@ -218,7 +232,8 @@ def analyse(
     copies_from = min(deadlines) - 1 if deadlines else None
     ctype = campaign.doc_types.get(cls.doc_type)
     fields = (extract_fields(outcome.pages, rules.doctypes[cls.doc_type], places=rules.places, copies_from=copies_from,
-                             dated_from=ctype.not_before if ctype is not None else None)
+                             dated_from=ctype.not_before if ctype is not None else None,
+                             dated_to=ctype.not_after if ctype is not None else None)
               if cls.doc_type in rules.doctypes else {})
     fields = plausible_dates(cls.doc_type, fields, campaign)
     if cls.doc_type == "unknown":

@@ -148,6 +148,9 @@ class CampaignDocType(_Rule):
     # earlier had its year misread (2021 for 2024) and is given the campaign's year, for a person
     # to confirm.
     not_before: dt.date | None = None
+    # Nor later than the campaign's end: a date under a seal whose year a seal hid (202年2月26日)
+    # is not read as a year after it.
+    not_after: dt.date | None = None
     required_fields: list[str] = Field(default_factory=list)
     required_seals: list[Literal["issuing_authority", "institution_name", "sponsor"]] | None = None
     institution_field: str | None = None

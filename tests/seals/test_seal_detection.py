@@ -282,6 +282,19 @@ def test_grey_oval_seal_without_a_star(detector: SealReader) -> None:
     assert iou(seals[0].bbox, drawn_box(art, spec, centre, page)) > 0.8
 
 
+def test_a_light_starless_oval_on_a_one_bit_scan(detector: SealReader) -> None:
+    """A certificate copy on a 1-bit scan (from a generated corpus): the sponsor's company oval,
+    starless and light, became sparse dots; its ring holds little ink but many glyphs apart
+    round the band, which no empty ring has. Both seals on the page are found."""
+    from pathlib import Path
+
+    page = np.asarray(Image.open(Path(__file__).resolve().parent / "pages" / "certificate_one_bit_light_oval.png").convert("RGB"))
+    seals = find(detector, page)
+    assert sorted((s.shape, s.color) for s in seals) == [("oval", "grey"), ("round", "grey")]
+    (oval,) = [s for s in seals if s.shape == "oval"]
+    assert iou(oval.bbox, [197, 1774, 527, 1999]) > 0.8  # the generator's outline
+
+
 def test_oval_seal_on_a_page_scanned_sideways(artist: SealArtist, detector: SealReader) -> None:
     """A page fed sideways: the oval stands on end (its long axis vertical), red and grey."""
     spec = SealSpec(name="山西德馨教育咨询有限公司", shape="oval", diameter_mm=42, height_mm=30, font="sans")

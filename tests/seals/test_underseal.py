@@ -7,6 +7,8 @@ cannot drop grey ink by colour; `reread_under_seals` must bring the date back.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw
@@ -19,19 +21,21 @@ DATE = "二〇二四年二月十五日"
 BODY = "大同市云冈区弘毅职业培训学校"
 
 
-def _page(seed: int, *, strength: float) -> tuple[np.ndarray, list[float]]:
-    """A4 at 200 dpi: a paragraph, the signing body and the date, a grey seal over both."""
+def _page(seed: int, *, strength: float, paragraph: bool = True) -> tuple[np.ndarray, list[float]]:
+    """A4 at 200 dpi: a paragraph, the signing body and the date, a grey seal over both; without
+    the paragraph (a report's last page), the signing block at the top."""
     img = Image.new("RGB", (1654, 2339), (246, 245, 240))
     d = ImageDraw.Draw(img)
     f = font("song", 40)
-    for i, line in enumerate(("我校按照通知要求开展了安全生产整治自查，", "现将自查情况报告如下，特此报告。")):
+    for i, line in enumerate(("我校按照通知要求开展了安全生产整治自查，", "现将自查情况报告如下，特此报告。") if paragraph else ()):
         d.text((200, 400 + 70 * i), line, font=f, fill=(20, 20, 20))
-    d.text((860, 780), BODY, font=f, fill=(20, 20, 20))
-    d.text((980, 850), DATE, font=f, fill=(20, 20, 20))
+    top = 780 if paragraph else 280
+    d.text((860, top), BODY, font=f, fill=(20, 20, 20))
+    d.text((980, top + 70), DATE, font=f, fill=(20, 20, 20))
     page = np.array(img)
     layer = render_seal(SealStyle(shape="round", text=BODY, color=GREY_INK, strength=strength, rotation=8.0),
                         np.random.default_rng(seed))
-    outline = stamp(page, layer, 930, 650)
+    outline = stamp(page, layer, 930, top - 130)
     box = [float(outline[:, 0].min()), float(outline[:, 1].min()), float(outline[:, 0].max()), float(outline[:, 1].max())]
     grey = (0.299 * page[..., 0] + 0.587 * page[..., 1] + 0.114 * page[..., 2]).astype(np.uint8)
     return np.repeat(grey[:, :, None], 3, axis=2), box
@@ -175,3 +179,77 @@ def test_a_date_inside_a_seal_as_dark_as_the_print_is_found_by_looking_close(ocr
     again = ocr_engine.keep_beliefs_under_seals(image, ocr_engine.reread_under_seals(image, first, [seal]), [box])
     hit = find_foot_date(build_rows([again]))
     assert hit is not None and hit.value == "2024-02-15", again.text
+
+
+# Seeds where the last page alone gives no date (measured: 三〇二四年… with no text away from
+# the seal to measure the print's tone on, the seal is left as it is).
+@pytest.mark.parametrize("seed", [1, 4])
+def test_a_last_page_with_no_print_away_from_its_seal_takes_the_print_s_tone_from_the_pages_before(
+        tmp_path, ocr_engine, seed: int) -> None:  # type: ignore[no-untyped-def]
+    """A report's last page holds only the signing body and the date under a grey seal: no line
+    away from the seal shows the print's tone, so nothing tells the seal's ink from the print.
+    The page before, of the same scan, does: the date is read."""
+    from flows.document import DocumentPipeline
+    from flows.settings import Settings
+    from records.rules import default_rules_dir, load_rules
+
+    body = Image.new("L", (1654, 2339), 245)
+    d = ImageDraw.Draw(body)
+    for i, line in enumerate(("我校按照通知要求开展了安全生产整治自查，", "现将自查情况报告如下，特此报告。",
+                              "一、高度重视，精心组织", "二、全面排查，不留死角")):
+        d.text((200, 400 + 70 * i), line, font=font("song", 40), fill=20)
+    last, box = _page(seed, strength=0.95, paragraph=False)
+    first = ocr_engine.read_page(last, page_no=2, dpi=200)
+    seal = SealFinding(page_no=2, bbox=box, shape="round", color="grey")
+    assert not _has_date(ocr_engine.reread_under_seals(last, first, [seal]).text)  # alone
+    path = tmp_path / "report.tif"
+    body.save(path, save_all=True, append_images=[Image.fromarray(last[..., 0])], dpi=(200, 200))
+    settings = Settings()
+    pipe = DocumentPipeline(settings.pipeline_options(), load_rules(default_rules_dir(), settings.campaign))
+    out = pipe.read_document(path, declared_name=path.name)
+    assert len(out.pages) == 2 and [s.page_no for s in out.seals if s.color == "grey"] == [2]
+    assert _has_date(out.pages[1].text), out.pages[1].text
+
+
+PAGES = Path(__file__).resolve().parent / "pages"
+
+
+def test_a_date_across_the_seal_s_own_ring_glyphs_is_read_close(ocr_engine, seal_reader) -> None:  # type: ignore[no-untyped-def]
+    """The last page of a report, a phone photo of a photocopy (from a generated corpus):
+    the signing body and 2024年2月18日 inside a seal as dark as the print. The first pass reads
+    the body and pieces of the ring (通达, 学校) but not the date; seen close, the detector finds
+    the date, whose row the ring piece 学校 crosses. That piece is the seal's own text, no print
+    to weigh the date's reading against: the date is read."""
+    from extractors.fields import build_rows, find_foot_date
+
+    image = np.asarray(Image.open(PAGES / "report_foot_toner_seal.png").convert("RGB"))
+    first = ocr_engine.read_page(image, page_no=1, dpi=200)
+    assert find_foot_date(build_rows([first])) is None, first.text
+    seals = [sc.finding for sc in seal_reader.find_seals(image, page_no=1, dpi=200)]
+    assert [s.color for s in seals] == ["grey"]
+    again = ocr_engine.keep_beliefs_under_seals(image, ocr_engine.reread_under_seals(image, first, seals), [seals[0].bbox])
+    hit = find_foot_date(build_rows([again]))
+    assert hit is not None and hit.value == "2024-02-18", again.text
+    assert "学校" not in again.text.split("\n") and "吕梁市离有区通达职业培训学校" in again.text.split("\n")
+
+
+def test_pieces_of_the_ring_text_are_told_from_print_under_the_seal() -> None:
+    from extractors.underseal import SealArea, ring_pieces
+    from records.models import TextLine
+
+    area = SealArea(cx=1129, cy=352, rx=161, ry=161)
+    ring = "吕梁市离石区通达职培学校"
+
+    def line(text: str, box: list[float]) -> TextLine:
+        return TextLine(text=text, bbox=box, confidence=1.0)
+
+    lines = [
+        line("学校", [1176, 352, 1278, 464]),  # in the ring band, inside the seal, in the ring text
+        line("通达", [1083, 203, 1224, 275]),
+        line("吕梁市离石区通达职业培训学校", [841, 245, 1416, 315]),  # the signing body: a whole line
+        line("2024年2月18日", [1089, 330, 1388, 379]),  # print through the middle
+        line("职培", [1100, 330, 1160, 370]),  # ring glyphs, but in the seal's middle
+        line("学院", [1176, 352, 1278, 464]),  # not the ring's glyphs
+    ]
+    assert ring_pieces(lines, area, ring) == [True, True, False, False, False, False]
+    assert ring_pieces(lines, area, None) == [False] * len(lines)

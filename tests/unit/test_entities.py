@@ -23,6 +23,9 @@ def test_organisations_where_letters_name_them() -> None:
     assert ents("阳泉高级技工学校：") == [("ORG", "阳泉高级技工学校", "阳泉高级技工学校")]
     assert ents("临汾市公安消防支队（盖章）") == [("ORG", "临汾市公安消防支队", "临汾市公安消防支队")]
     assert ents("阳泉市公安消防支队与原件核对一致")[0][2] == "阳泉市公安消防支队"
+    # a copy note read into the name's line before it is no part of the name
+    assert ents("与原件核对致朔州市怀仁市住房和城乡建设局（盖章）")[0][2] == "朔州市怀仁市住房和城乡建设局"
+    assert ents("经核对无误晋中市公安消防支队")[0][2] == "晋中市公安消防支队"
     assert ents("关于临汾市职业技能鉴定站安全生产整治行动")[0][2] == "临汾市职业技能鉴定站"
     assert ents("中共阳泉市委员会办公室")[0][2] == "中共阳泉市委员会办公室"
     # a building's owner may be any body, not only a school or an office (a federation, a

@@ -196,6 +196,23 @@ def test_foot_date_beside_a_copy_annotation(rules) -> None:
     assert got["issuing_authority"] == "阳泉市公安消防支队"
 
 
+def test_a_copy_note_read_into_the_signing_body_s_line(rules) -> None:
+    """与原件核对一致, written beside the signing block, read into its line as one box (与原件核对致,
+    the 一 lost): the name after it is the signing body, its stamp note says so, and the date
+    under it is the issue date, not the copy note's."""
+    page = ocr_page([["朔州市怀仁市住房和城乡建设局"], ["建设工程消防验收意见书"], ["朔住建消验字[2024]22号"],
+                     ["建设单位", "朔州市怀仁市安康职业培训学校"], ["验收结论", "合格"],
+                     ["与原件核对致朔州市怀仁市住房和城乡建设局（盖章）"], ["二〇二四年二月九日"], ["邓涛"]])
+    got = values(extract_fields([page], rules.doctypes["fire_acceptance_certificate"]))
+    assert got["issue_date"] == "2024-02-09"
+    assert got["issuing_authority"] == "朔州市怀仁市住房和城乡建设局"
+    # a copy note after the name, with no stamp note: the copy's date, not the issue date
+    page = ocr_page([["朔州市怀仁市住房和城乡建设局"], ["建设工程消防验收意见书"], ["朔住建消验字[2024]22号"],
+                     ["建设单位", "朔州市怀仁市安康职业培训学校"], ["验收结论", "合格"],
+                     ["朔州市怀仁市住房和城乡建设局与原件核对一致"], ["2024.2.23"], ["邓涛"]])
+    assert "issue_date" not in values(extract_fields([page], rules.doctypes["fire_acceptance_certificate"]))
+
+
 def test_signing_body_and_date_in_one_table_cell(rules) -> None:
     """A Word form: 验收部门意见 | 山西省晋中市公安消防支队 2018年3月22日. The signing body is the
     organisation before the date in its cell, not the 建设单位 value rows above it."""
@@ -430,6 +447,36 @@ def test_a_date_before_the_campaign_yields_to_a_re_cut_that_read_it_within(rules
     # a re-cut reading another day of 2024 is no reading of this line's year alone
     other = [cuts[0], beliefs(_glyphs("二2024年2月28日"), k=6)]
     assert report_date(other, dated_from=dt.date(2024, 1, 1)).value != "2024-02-28"
+
+
+def test_no_date_before_the_campaign_is_a_candidate_for_a_line_under_a_seal(rules) -> None:
+    """The first pass read 二〇二四年二月二十六日; both re-cuts read the month as 一 (a seal stroke, or one
+    lost). Alone, the line is in doubt between January and February, and the decoder sides with
+    the re-cuts. A report answers the campaign's notice (`not_before`, February): no January date
+    is a candidate, and what the first pass saw stands, sure."""
+    from tests.unit.test_lexicon import beliefs
+
+    cuts = [beliefs(_glyphs("二〇二四年一月二十六日"), k=6), beliefs(_glyphs("二〇二四年一月二十六日"), k=6)]
+    alone = _foot_date_under_seal(rules, cuts, "二〇二四年二月二十六日")
+    assert alone.value != "2024-02-26" or alone.confidence <= 0.5
+    got = _foot_date_under_seal(rules, cuts, "二〇二四年二月二十六日", dated_from=dt.date(2024, 2, 1))
+    assert got.value == "2024-02-26" and got.confidence > 0.9
+
+
+def test_a_re_cut_with_a_glyph_the_decided_date_lacks_is_not_overruled() -> None:
+    """Nothing read first under the seal; one re-cut read 二二四年二月二四日 (month and day, the
+    year's glyphs lost), the other 二〇二四年二月二日, which the decoder decides on. The seal hides
+    glyphs and adds none: 二月二日 would have it add the 四 the first re-cut shows, while 二十四日
+    only has it hide a 十. The first re-cut's date, for a person to confirm (the cuts disagree)."""
+    from extractors.fields import REPAIRED_DATE_CONFIDENCE, Row, _under_seal_date
+    from tests.unit.test_lexicon import beliefs
+
+    cuts = (beliefs(_glyphs("二二四年二月二四日"), k=6), beliefs(_glyphs("二〇二四年二月二日"), k=6))
+    got = _under_seal_date(Row(1, "四年月日", (0, 0, 100, 40), 0.9, "ocr", 0, (), cuts), None, 2024)
+    assert got is not None and got[1].isoformat() == "2024-02-24" and got[2] <= REPAIRED_DATE_CONFIDENCE
+    # the re-cut alone: its date, as sure as the line (only year glyphs lost)
+    got = _under_seal_date(Row(1, "四年月日", (0, 0, 100, 40), 0.9, "ocr", 0, (), cuts[:1]), None, 2024)
+    assert got is not None and got[1].isoformat() == "2024-02-24" and got[2] == 0.9
 
 
 def test_a_date_the_re_cuts_lost_a_glyph_of_keeps_the_first_reading(rules) -> None:
