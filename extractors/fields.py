@@ -943,7 +943,8 @@ def find_foot_date(rows: list[Row], copies_from: int | None = None, dated_from: 
     the latest (the campaign's end): no later date is a candidate for a line under a seal.
     """
     anchor = anchor_year(rows)
-    applied = applied_on(rows)
+    # nothing is signed before it was applied for, nor before the campaign's window opens
+    signed_from = max((x for x in (applied_on(rows), dated_from) if x), default=None)
     signed: list[tuple[Hit, Any, bool, int, int]] = []
     plain: Hit | None = None
     for i, row in enumerate(rows):
@@ -952,8 +953,7 @@ def find_foot_date(rows: list[Row], copies_from: int | None = None, dated_from: 
         if two is not None:
             d = two  # a copy annotation's date beside the signing date: the beliefs mix both
         elif row.beliefs and anchor is not None and (d is not None or (_DATE_HINT.search(row.text) and not _labelled_date(row))):
-            d = _under_seal_date(_as_sure_as_its_date(row), d, anchor, max((x for x in (applied, dated_from) if x), default=None),
-                                 dated_to)
+            d = _under_seal_date(_as_sure_as_its_date(row), d, anchor, signed_from, dated_to)
             if d is not None and dated_from is not None and d[1] < dated_from:
                 d = _reread_from(row, d, dated_from) or d
             if d is not None and _hidden_gap(row):

@@ -322,10 +322,21 @@ class PaddleOcrEngine:
         last = self._last_prepared
         if last is not None and last[0] is image:
             return last[1]
-        prepared = drop_red_ink(image) if self.options.drop_red_ink else _rgb_to_bgr(image)
+        prepared = self._prepare(image)
         prepared.flags.writeable = False
         self._last_prepared = (image, prepared)
         return prepared
+
+    def _prepare(self, image: np.ndarray) -> np.ndarray:
+        return drop_red_ink(image) if self.options.drop_red_ink else _rgb_to_bgr(image)
+
+    def _grey_page(self, image: np.ndarray, *, keep: bool = True) -> np.ndarray:
+        """One channel of the page as the passes under seals see it: the prepared page's, or the
+        page's luminance when red ink is kept (its blue channel would hide red print). `keep`
+        False: made aside, leaving `_prepared`'s page in its place."""
+        if image.ndim == 3 and not self.options.drop_red_ink:
+            return np.asarray(0.299 * image[..., 0] + 0.587 * image[..., 1] + 0.114 * image[..., 2], dtype=np.uint8)
+        return (self._prepared(image) if keep else self._prepare(image))[:, :, 0]
 
     # -- model loading ---------------------------------------------------------------
     def _model_dirs(self) -> dict[str, Path]:
@@ -464,10 +475,9 @@ class PaddleOcrEngine:
             return None, None
         h, w = image.shape[:2]
         avoid = np.zeros((h, w), bool)
-        # not through `_prepared`: the page being reread keeps its place there
-        prepared = (drop_red_ink(image) if self.options.drop_red_ink else _rgb_to_bgr(image))[:, :, 0]
+        # made aside: the page being reread keeps its place in `_prepared`
         return (underseal.text_tone(paper_normalised(image), list(page.lines), avoid),
-                underseal.glyph_height(prepared, list(page.lines), avoid))
+                underseal.glyph_height(self._grey_page(image, keep=False), list(page.lines), avoid))
 
     def reread_under_seals(self, image: np.ndarray, page: PageText, seals: list[Any],
                            elsewhere: Callable[[], tuple[float | None, float | None]] | None = None) -> PageText:
@@ -499,9 +509,7 @@ class PaddleOcrEngine:
             rings.append(None if isinstance(s, list | tuple) else s.text)
         if not areas:
             return page
-        prepared = self._prepared(image)[:, :, 0]
-        if image.ndim == 3 and not self.options.drop_red_ink:
-            prepared = np.asarray(0.299 * image[..., 0] + 0.587 * image[..., 1] + 0.114 * image[..., 2], dtype=np.uint8)
+        prepared = self._grey_page(image)
         v = paper_normalised(image)
         near = np.zeros((h, w), bool)
         for a in areas:
