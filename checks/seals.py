@@ -404,13 +404,38 @@ def _lcs(a: str, b: str) -> int:
 
 
 MISREAD_SIMILARITY = 0.5  # a reading this close to a name, and no closer to any other body
+_PLACE_LEAD = re.compile(r"^(?:山西省?)?(.{1,4}?[省市区县])")
+# how the name of a body that has a seal ends
+_BODY_END = re.compile(r"(学校|学院|中心|公司|集团|局|厅|支队|大队|委员会|办公室|政府|站|所|院|会|部|处)$")
 
 
-def _misread(seal: SealFinding, name: str, expected: dict[str, str | None], others: Sequence[str]) -> bool:
+def names_no_body(text: str, places: frozenset[str]) -> bool:
+    """The reading is no body's name: it opens with a place (glyphs, then 省, 市, 区 or 县) that is
+    none of `places` (海市 of 临汾市, 前型市 of 朔州市), or it neither opens with a place nor ends
+    as a body's name does (安消康山西, the ring of 山西省阳泉市公安消防支队 read from its middle;
+    桥场评公, print crossing it). Without `places` nothing is said."""
+    if not places:
+        return False
+    t = normalize_org(text)
+    m = _PLACE_LEAD.match(t)
+    if m is not None:
+        return m.group(1) not in places
+    return _BODY_END.search(t) is None
+
+
+def _ring_lcs(text: str, name: str) -> int:
+    """Glyphs of `text` found in order in the ring of `name`, read from any glyph on (a ring has
+    no first glyph the reader must start from)."""
+    return max((_lcs(text, name[i:] + name[:i]) for i in range(len(name))), default=0)
+
+
+def _misread(seal: SealFinding, name: str, expected: dict[str, str | None], others: Sequence[str],
+             places: frozenset[str] = frozenset()) -> bool:
     """A ring reading that is the expected name read badly, not another body's name: no other-body
     marker or special purpose, at least half the name's glyphs in order (or the reading a fragment
-    of the name, all its glyphs in the name's order), and no other body of the document or roster
-    closer."""
+    of the name, all its glyphs in the name's order, or a reading that names no body
+    (`names_no_body`) with half its glyphs in the name's order round the ring), and no other body
+    of the document or roster closer."""
     raw = seal.text or ""
     if not normalize_org(raw) or _other_body(normalize_org(raw), seal.sub_text) is not None:
         return False
@@ -423,8 +448,16 @@ def _misread(seal: SealFinding, name: str, expected: dict[str, str | None], othe
                 best = max(best, 1.0 - _best_substring(t, c)[0] / len(c))
         return best
 
+    t = normalize_org(raw)
+    rivals = [n for n in [*expected.values(), *others] if n and canonical_org(n) != canonical_org(name)]
+    if names_no_body(raw, places):
+        # No body's name: what was read is weighed by the glyphs it shares in order round the
+        # ring (a short rival's name costs fewer edits to reach however little of it was read).
+        shared = _ring_lcs(t, normalize_org(name))
+        if 2 * shared >= len(t):
+            return all(_ring_lcs(t, normalize_org(n)) <= shared for n in rivals)
     mine = sim(name)
-    if mine < MISREAD_SIMILARITY and not _in_order_piece(normalize_org(raw), normalize_org(name)):
+    if mine < MISREAD_SIMILARITY and not _in_order_piece(t, normalize_org(name)):
         return False
     glyphs = Counter(normalize_org(raw)) + Counter(canonical_org(raw))
 
@@ -432,7 +465,6 @@ def _misread(seal: SealFinding, name: str, expected: dict[str, str | None], othe
         c = normalize_org(n)
         return bool(c) and sum((Counter(c) & glyphs).values()) >= mine * min(len(c), len(canonical_org(n)) or 1)
 
-    rivals = [n for n in [*expected.values(), *others] if n and canonical_org(n) != canonical_org(name)]
     # a tie (高级技工学 fits every 某某高级技工学校 alike) cannot say it is another body's either
     return all(sim(n) <= mine for n in rivals if could_match(n))
 
@@ -504,6 +536,7 @@ def check_seals(
     required_roles: Sequence[str],
     expected: dict[str, str | None],
     others: Sequence[str] = (),
+    places: frozenset[str] = frozenset(),
 ) -> tuple[list[str | None], list[Finding]]:
     """Assign a role to each seal (in order) and report the required roles no seal fills.
 
@@ -578,8 +611,8 @@ def check_seals(
             (s, r)
             for s, r in zip(seals, roles, strict=True)
             if _is_org_seal(s) and not s.partial and (r is None or r not in required_roles)
-            and not (r is None and name and not _misread(s, name, expected, others)
-                     and any(_misread(s, n, expected, others) for n in elsewhere))
+            and not (r is None and name and not _misread(s, name, expected, others, places)
+                     and any(_misread(s, n, expected, others, places) for n in elsewhere))
         ]
         foreign = [s for s, _ in foreign_roles]
         if cut:
@@ -602,7 +635,10 @@ def check_seals(
                     code="low_confidence", severity="warning", field=None, page=s.page_no,
                     message=f"印章文字无法辨认，请人工核对是否为{label}" + (f"（应为：{name}）" if name else "")))
                 continue
-            if name and all(r is None and _misread(o, name, expected, others) for o, r in foreign_roles):
+            # Seals of the document's other parties (the institution's own on a certificate copy,
+            # its sponsor's) are explained; only the others could stand where this one should.
+            unexplained = [o for o, r in foreign_roles if r is None]
+            if name and unexplained and all(_misread(o, name, expected, others, places) for o in unexplained):
                 # Read too poorly to confirm, yet nearer this name than any other body: the
                 # ring was misread (print crossed it), which is no proof of another body's seal.
                 findings.append(Finding(

@@ -1035,13 +1035,40 @@ def find_illegible_date(rows: list[Row], remnants: Iterable[tuple[int, str]] = (
 
 def illegible_fields(pages: list[PageText] | tuple[PageText, ...], rules: DocTypeRules, fields: dict[str, FieldValue],
                      remnants: Iterable[tuple[int, str]] = ()) -> dict[str, tuple[int, str]]:
-    """The date fields of `rules` that `fields` lacks although what is left of a date is there:
-    key -> (page, the remnant's text), for a person to read rather than a `missing_field`."""
-    wanted = [k for k, r in rules.fields.items() if r.parser == "foot_date" and k not in fields]
-    if not wanted:
+    """The date and phone fields of `rules` that `fields` lacks although what is left of one is
+    there: key -> (page, the remnant's text), for a person to read rather than a `missing_field`."""
+    dates = [k for k, r in rules.fields.items() if r.parser == "foot_date" and k not in fields]
+    phones = [k for k, r in rules.fields.items() if r.normaliser == "phone" and k not in fields]
+    if not dates and not phones:
         return {}
-    found = find_illegible_date(build_rows(pages), list(remnants))
-    return dict.fromkeys(wanted, found) if found is not None else {}
+    rows = build_rows(pages)
+    out: dict[str, tuple[int, str]] = {}
+    found = find_illegible_date(rows, list(remnants)) if dates else None
+    if found is not None:
+        out.update(dict.fromkeys(dates, found))
+    row = find_illegible_phone(rows) if phones else None
+    if row is not None:
+        out.update(dict.fromkeys(phones, (row.page, row.text)))
+    return out
+
+
+# a phone's label, or what a seal left of it on a contact's row (联系 of 联系电话), then digits
+_PHONE_REMNANT = re.compile(r"(?:电话|手机|联系(?!人))\D{0,4}?([\d\-－—–()（）\s]{5,})")
+
+
+def find_illegible_phone(rows: list[Row]) -> Row | None:
+    """The contact's row where a phone number is printed but could not be read whole: after its
+    label (or what a seal left of it), five digits or more that make no phone number
+    (联系电话印蕾128983: a personal seal stamped over 0354-6128983). A row whose label has nothing
+    after it, or no contact's row, says the number is missing."""
+    for row in rows:
+        if not _CONTACT_ROW.search(row.text):
+            continue
+        for m in _PHONE_REMNANT.finditer(nfkc(row.text)):
+            digits = re.sub(r"\D", "", m.group(1))
+            if len(digits) >= 5:
+                return row
+    return None
 
 
 # a row that names a contact (联系人, 联系电话, 联系方式, or what a seal left of them)

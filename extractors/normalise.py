@@ -221,7 +221,9 @@ def normalise_person(text: str) -> str | None:
     flat = nfkc(text).replace(" ", "").replace("\u3000", "")
     m = re.match(r"[\u4e00-\u9fa5·]{2,5}", flat)
     if m:
-        name = m.group(0)
+        # the next label run into the name where a seal or a stain hid the gap (谭向阳联系, of
+        # 联系人：谭向阳 联系电话：…) is not part of it
+        name = re.split(r"联系|电话|手机|职务", m.group(0))[0]
         # a title following the name (校长, 同志) is not part of it
         name = re.sub(r"(校长|院长|主任|书记|同志|先生|女士)$", "", name)
         return name if len(name) >= 2 else None

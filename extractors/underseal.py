@@ -286,6 +286,50 @@ def rows_by_ink(text: np.ndarray, area: SealArea, glyph: float) -> list[tuple[in
     return boxes
 
 
+def uncovered_ink(page: np.ndarray, lines: list[TextLine], avoid: np.ndarray, glyph: float) -> np.ndarray:
+    """The page's ink that no line's box covers, away from `avoid` (the seals), without rulings
+    (straight strokes longer than three glyphs: a table's lines, an underline)."""
+    import cv2
+
+    ink = page < 128
+    covered = avoid.copy()
+    for ln in lines:
+        if ln.bbox is not None:
+            x0, y0, x1, y1 = (round(c) for c in ln.bbox)
+            covered[max(0, y0) : y1, max(0, x0) : x1] = True
+    free = (ink & ~covered).astype(np.uint8)
+    k = max(3, int(3 * glyph))
+    rulings = cv2.morphologyEx(free, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (k, 1)))
+    rulings |= cv2.morphologyEx(free, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, k)))
+    rulings = cv2.dilate(rulings, np.ones((3, 3), np.uint8))  # with their ragged edges
+    return free.astype(bool) & ~rulings.astype(bool)
+
+
+def gap_bands(free: np.ndarray, glyph: float, *, min_width: float) -> list[tuple[int, int]]:
+    """Bands of uncovered ink as tall as a row of print (`ROW_HEIGHT` glyphs, runs closer than
+    `ROW_JOIN` glyphs joined) whose ink spans at least `min_width` glyphs of the page's width."""
+    profile = np.convolve(free.sum(axis=1).astype(float), np.ones(3) / 3, mode="same")
+    on = profile > max(2.0, 0.5 * glyph)
+    runs: list[list[int]] = []
+    start = None
+    for y, flag in enumerate([*on.tolist(), False]):
+        if flag and start is None:
+            start = y
+        elif not flag and start is not None:
+            if runs and start - runs[-1][1] <= ROW_JOIN * glyph:
+                runs[-1][1] = y
+            else:
+                runs.append([start, y])
+            start = None
+    bands = []
+    for a, b in runs:
+        if b - a < ROW_HEIGHT[0] * glyph:
+            continue
+        if free[a:b].any(axis=0).sum() >= min_width * glyph:
+            bands.append((a, b))
+    return bands
+
+
 def in_row(ln: TextLine, box: tuple[float, float, float, float], slack: float = 0.0) -> bool:
     """The line's middle lies in the row's band (widened by `slack` each way: a detector's box is
     roomier than the ink, and a skewed line's middle is off its ink's) and it overlaps the row's
@@ -409,6 +453,14 @@ def _mean_conf(lines: list[TextLine]) -> float:
     return sum(ln.confidence * len(ln.text) for ln in lines) / n if n else 0.0
 
 
+def _within(ln: TextLine, other: TextLine) -> bool:
+    """`ln` lies mostly (its middle and most of its width) inside `other`'s box."""
+    assert ln.bbox is not None and other.bbox is not None
+    a, b = ln.bbox, other.bbox
+    across = min(a[2], b[2]) - max(a[0], b[0])
+    return b[1] <= _centre_y(ln) <= b[3] and across > 0.5 * (a[2] - a[0])
+
+
 def merge_reread(
     old: list[TextLine],
     new: list[TextLine],
@@ -420,8 +472,8 @@ def merge_reread(
     """Page lines with the rows crossing a seal taken from the reread where it reads better.
 
     `old` are all the page's lines from the first pass, `new` the reread of the seal's band
-    (same page coordinates). Only lines crossing the seal are compared; rows are matched by
-    vertical overlap. An old line flagged in `seal_only` had no ink left once the seal was
+    (same page coordinates). Only lines crossing the seal are compared, and old lines beside it
+    that a reread line takes in; rows are matched by vertical overlap. An old line flagged in `seal_only` had no ink left once the seal was
     taken out: it was the seal's own ring text, not body text, and is dropped. A row's reread
     wins when its quality (confident characters) is at least `keep_factor` of the old one's and
     its mean confidence per character is not lower (by more than `CONF_SLACK`): a reread that
@@ -429,9 +481,12 @@ def merge_reread(
     """
     flags = seal_only or [False] * len(old)
     kept = [ln for ln, f in zip(old, flags, strict=True) if not (f and in_row(ln, area.box) and _in_ring_band(ln, area))]
-    cand_old = [ln for ln in kept if in_row(ln, area.box)]
     cand_new = [ln for ln in new if in_row(ln, area.box)]
-    result = [ln for ln in kept if not in_row(ln, area.box)]
+    # An old line beside the seal that a reread line takes in (联系电话：035 cut short at the
+    # seal's edge, read whole again) is part of its row, not a line of its own.
+    in_play = [in_row(ln, area.box) or any(_within(ln, n) for n in cand_new) for ln in kept]
+    cand_old = [ln for ln, f in zip(kept, in_play, strict=True) if f]
+    result = [ln for ln, f in zip(kept, in_play, strict=True) if not f]
     new_ids = {id(ln) for ln in cand_new}
     for row in _rows(cand_old + cand_new):
         r_new = [ln for ln in row if id(ln) in new_ids]

@@ -177,6 +177,7 @@ class DocumentPipeline:
                 if read.origin == "ocr":
                     read = self.ocr.reread_under_seals(image, read, [sc.finding for sc in found],
                                                        elsewhere=lambda: self._print_elsewhere(read_before))
+                    read = self.ocr.read_gaps(image, read, [sc.finding.bbox for sc in found])
                     read = self.ocr.keep_beliefs_under_seals(image, read, [sc.finding.bbox for sc in found])
                     read_before.append((image, read))
                 text = page_from_upright(read, k, text) if k else read
@@ -261,7 +262,8 @@ def analyse(
     roles: list[str | None] = [None] * len(found)
     if cls.doc_type in rules.doctypes:
         required = list(ctype.required_seals) if ctype and ctype.required_seals is not None else list(rules.doctypes[cls.doc_type].seals.required)
-        roles, seal_findings = check_seals(found, required_roles=required, expected=expected, others=others)
+        roles, seal_findings = check_seals(found, required_roles=required, expected=expected, others=others,
+                                           places=rules.places.place_names() if rules.places else frozenset())
         findings.extend(f.model_copy(update={"severity": campaign.severity_of(f.code)}) for f in seal_findings)
     else:
         # Not a submission (a licence, a notice): no seal is required, but a seal that names the

@@ -102,6 +102,10 @@ class Places(_Rule):
                if "{county}" not in f and (own or "{city}" not in f)]
         return tuple(dict.fromkeys(out))
 
+    def place_names(self) -> frozenset[str]:
+        """The province, its cities and their divisions as written (山西省, 太原市, 小店区)."""
+        return frozenset([self.province, *self.cities, *(c for cs in self.cities.values() for c in cs)])
+
     def names(self, forms: tuple[str, ...]) -> tuple[str, ...]:
         """Every name the `forms` spell over these places, each once, in order."""
         out: list[str] = []

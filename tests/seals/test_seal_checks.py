@@ -473,3 +473,71 @@ def test_a_ring_read_with_glyphs_lost_all_round_is_still_its_name() -> None:
     # one glyph in six may be a slip (学院 for 学校); two glyphs the name lacks are not
     assert judge_seal(seal("晋中市安职业培学院"), expected, others)[0] == "institution_name"
     assert judge_seal(seal("晋中市安职业技工学院"), expected, others)[0] is None
+
+
+PLACES = frozenset({"山西省", "临汾市", "尧都区", "朔州市", "阳泉市", "城区", "晋中市", "榆次区", "大同市", "新荣区"})
+
+
+def test_a_ring_whose_place_is_no_place_is_a_misread_not_another_body() -> None:
+    """海市加达职业技培学校 of 临汾市尧都区恒达职业技能培训学校 (a grey seal read through print, from a
+    generated corpus): 海市 is no place of the province, so the reading names no body at all; it
+    shares eight glyphs in order with the name, and no roster body more (a shorter one,
+    阳泉市城区职业技能培训学校, is fewer edits away from so little read). A person looks."""
+    own = "临汾市尧都区恒达职业技能培训学校"
+    expected = {"issuing_authority": None, "institution_name": own, "sponsor": None}
+    others = ["阳泉市城区职业技能培训学校", "晋中市榆次区恒达职业技能培训学校"]
+    _, findings = check_seals([seal("海市加达职业技培学校")], required_roles=["institution_name"], expected=expected,
+                              others=others, places=PLACES)
+    assert [(f.code, f.severity) for f in findings] == [("low_confidence", "warning")]
+    assert own in findings[0].message
+    # Without the places it cannot tell the reading from a name: as before, a mismatch.
+    _, findings = check_seals([seal("海市加达职业技培学校")], required_roles=["institution_name"], expected=expected,
+                              others=others)
+    assert [f.code for f in findings] == ["seal_mismatch"]
+    # A real place read whole, another body's name: still a mismatch.
+    _, findings = check_seals([seal("晋中市榆次区恒达职业技能培训学校")], required_roles=["institution_name"],
+                              expected=expected, others=others, places=PLACES)
+    assert [f.code for f in findings] == ["seal_mismatch"]
+    # A reading nearer a roster body than the name, place or none, says someone else stamped.
+    _, findings = check_seals([seal("海市城区职业技能培训学校")], required_roles=["institution_name"], expected=expected,
+                              others=others, places=PLACES)
+    assert [f.code for f in findings] == ["seal_mismatch"]
+
+
+def test_the_document_s_other_parties_seals_do_not_make_a_misread_a_mismatch() -> None:
+    """A certificate copy: the authority's ring read with glyphs lost (住房和城设局), beside the
+    institution's own seal on the copy note and its sponsor's. Those two are explained; the
+    authority's reading alone is weighed, and it is the authority's name read badly."""
+    expected = {"issuing_authority": "吕梁市住房和城乡建设局", "institution_name": "吕梁市离石区华夏职业技能培训学校",
+                "sponsor": "山西华夏企业管理咨询有限公司"}
+    seals = [seal("住房和城设局"), seal("吕梁市离石区华夏职业技能培训学校", sub_text="与原件核对"),
+             seal("山西华夏企业管理咨询有限公司")]
+    roles, findings = check_seals(seals, required_roles=["issuing_authority"], expected=expected,
+                                  others=["朔州市朔城区华夏职业培训学校"])
+    assert roles == [None, "institution_name", "sponsor"]
+    assert [(f.code, f.severity) for f in findings] == [("low_confidence", "warning")]
+    # With only the institution's own seal, the authority's is missing and that seal stands in its place.
+    _, findings = check_seals(seals[1:2], required_roles=["issuing_authority"], expected=expected)
+    assert [f.code for f in findings] == ["seal_mismatch"]
+
+
+def test_a_ring_read_from_its_middle_or_through_print_names_no_body() -> None:
+    """安消康山西: the ring of 山西省阳泉市公安消防支队 read from 公安消防 on round to 山西 (a ring has
+    no first glyph), one glyph misread; 桥场评公: two glyphs of 山西金桥教育科技有限公司 and two of the
+    print crossing it (现场评定). Neither opens with a place nor ends as a body's name does: no
+    proof that another body stamped, a person looks. A name that does end as one (…职业培训学校)
+    is weighed as before."""
+    from checks.seals import names_no_body
+
+    assert names_no_body("安消康山西", PLACES) and names_no_body("桥场评公", PLACES)
+    assert not names_no_body("晋中市榆次区恒达职业技能培训学校", PLACES) and not names_no_body("山西华夏企业管理咨询有限公司", PLACES)
+    assert names_no_body("前型市高级技蒙", PLACES) and not names_no_body("安消康山西", frozenset())
+    expected = {"issuing_authority": "山西省阳泉市公安消防支队", "institution_name": "阳泉市城区立信职业培训学校",
+                "sponsor": "山西金桥教育科技有限公司"}
+    for text, role in (("安消康山西", "issuing_authority"), ("桥场评公", "sponsor")):
+        _, findings = check_seals([seal(text)], required_roles=[role], expected=expected,
+                                  others=["山西省太原市公安消防支队", "忻州市忻府区金桥职业培训学校"], places=PLACES)
+        assert [(f.code, f.severity) for f in findings] == [("low_confidence", "warning")], text
+    # glyphs shared with no name in order: another body's seal, or nothing that says whose
+    _, findings = check_seals([seal("东风化工厂")], required_roles=["issuing_authority"], expected=expected, places=PLACES)
+    assert [f.code for f in findings] == ["seal_mismatch"]

@@ -951,3 +951,23 @@ def test_a_year_no_glyph_of_which_was_seen_is_never_sure() -> None:
     assert d is not None and d[1] == dt.date(2022, 11, 29)
     got = _under_seal_date(row, d, 2022, dt.date(2022, 10, 4))
     assert got is not None and got[2] <= REPAIRED_DATE_CONFIDENCE
+
+
+def test_a_phone_a_seal_hid_in_part_is_illegible_not_missing(rules) -> None:
+    """A personal seal stamped over the contact's phone (reports from a generated corpus): what is
+    left of the number follows its label, or what is left of the label (联系 of 联系电话). The
+    number is printed: a person reads it. A label with nothing after it, or no phone row at all,
+    is a missing number."""
+    from extractors.fields import illegible_fields
+
+    report = rules.doctypes["self_inspection_report"]
+    head = [["关于安全生产整治行动自查情况的报告"], ["晋中市人力资源和社会保障局："], ["我单位高度重视，开展了自查。"]]
+    for row in (["联系人：曹超 联系电话印蕾128983"], ["联系人：谭向阳联系", "1-7673236"]):
+        page = ocr_page([*head, row])
+        fields = extract_fields([page], report)
+        assert "contact_phone" not in fields, fields["contact_phone"]
+        assert fields["contact_person"].value in ("曹超", "谭向阳")
+        assert illegible_fields([page], report, fields) == {"contact_phone": (1, "\t".join(row))}
+    for row in (["联系人：曹超", "联系电话："], ["联系人：曹超"], ["联系电话", "", "填报日期", "2024年2月18日"]):
+        page = ocr_page([*head, row])
+        assert illegible_fields([page], report, extract_fields([page], report)) == {}, row

@@ -78,6 +78,8 @@ def test_org_and_person() -> None:
     assert normalise_person("张 三 校长") == "张三"
     assert normalise_person("王凯") == "王凯"
     assert normalise_person("123") is None
+    # the next label run into the name where a seal hid the gap
+    assert normalise_person("谭向阳联系") == "谭向阳" and normalise_person("曹超联系电") == "曹超"
 
 
 def test_fold_variants_maps_ocr_character_forms() -> None:

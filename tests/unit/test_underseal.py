@@ -51,6 +51,20 @@ def test_reread_row_that_reads_more_but_less_surely_is_not_taken() -> None:
     assert merge_reread(old, new, AREA, seal_only=[False]) == old
 
 
+def test_a_line_cut_short_beside_the_seal_gives_way_to_its_whole_reread() -> None:
+    """The first pass stopped at the seal's edge (电话：035); the reread reads the row whole across
+    the seal. The row is one line, not the piece and the whole (a scan from a generated corpus:
+    the phone number was lost in 联系电话：035联系人：毛向阳联系电话：0351-…)."""
+    area = SealArea(cx=1083.5, cy=1427.5, rx=162.5, ry=162.5)
+    piece = _line("联系人：毛向阳联系电话：035", (285, 1510, 873, 1554))
+    above = _line("特此报告。", (285, 1420, 600, 1460))
+    whole = _line("联系人：毛向阳联系电话：0351-2372239", (285, 1507, 1062, 1556), 0.98)
+    assert merge_reread([above, piece], [whole], area) == [above, whole]
+    # a reread that reads the row worse leaves the piece alone
+    worse = _line("联系人：毛向", (285, 1507, 1062, 1556), 0.6)
+    assert merge_reread([above, piece], [worse], area) == [above, piece]
+
+
 def test_old_line_without_ink_in_the_middle_of_the_seal_is_kept() -> None:
     # Only ring-band lines can be the seal's own text; a body line through the middle stays.
     old = [_line("2024年2月19日", (420, 480, 600, 520), 0.98)]

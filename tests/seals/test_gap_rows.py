@@ -1,0 +1,60 @@
+"""Rows of print the page's detector found no line for are read again (`read_gaps`).
+
+The page is a generated certificate that does not pass (seed 20261130, its rows away from the
+seal's were blanked to keep the file small; grey levels rounded to 16): a handwritten copy note
+(与原件核对一致) lies across the row 综合评定结论为不合格, and the detector drops that row.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from extractors.underseal import gap_bands, uncovered_ink
+from records.models import TextLine
+
+PAGES = Path(__file__).parent / "pages"
+
+
+def test_a_row_the_detector_dropped_under_a_handwritten_note_is_read(ocr_engine, seal_reader) -> None:  # type: ignore[no-untyped-def]
+    from extractors.fields import extract_fields
+    from records.rules import default_rules_dir, load_rules
+
+    image = np.asarray(Image.open(PAGES / "certificate_note_across_conclusion.png").convert("RGB"))
+    first = ocr_engine.read_page(image, page_no=1, dpi=200)
+    seals = [sc.finding for sc in seal_reader.find_seals(image, page_no=1, dpi=200)]
+    first = ocr_engine.reread_under_seals(image, first, seals)
+    assert "不合格" not in first.text, first.text
+    again = ocr_engine.read_gaps(image, first, [s.bbox for s in seals])
+    assert "综合评定结论为不合格" in again.text, again.text
+    # every line of the first pass is kept, none is found twice
+    def keys(page):  # type: ignore[no-untyped-def]
+        return [(ln.text, tuple(ln.bbox or ())) for ln in page.lines]
+
+    assert set(keys(first)) <= set(keys(again)) and len(set(keys(again))) == len(keys(again))
+    rules = load_rules(default_rules_dir(), "shanxi-2024")
+    fields = extract_fields([again], rules.doctypes["fire_acceptance_certificate"])
+    assert fields["acceptance_conclusion"].value == "不合格"
+
+
+def _line(text: str, box: list[float]) -> TextLine:
+    return TextLine(text=text, bbox=box, confidence=1.0)
+
+
+def test_only_uncovered_ink_as_tall_and_wide_as_a_row_makes_a_band() -> None:
+    page = np.full((400, 1000), 250, np.uint8)
+    for x in range(100, 880, 30):
+        page[50:80, x : x + 22] = 0  # a read row: glyphs under a line's box
+    for x in range(100, 700, 30):
+        page[150:180, x : x + 22] = 0  # a row no line covers, 20 glyphs wide
+    for x in range(100, 160, 30):
+        page[250:280, x : x + 22] = 0  # two glyphs: too narrow for a row
+    page[330:333, 50:950] = 0  # a ruling
+    lines = [_line("已读的一行文字", [90, 40, 910, 90])]
+    free = uncovered_ink(page, lines, np.zeros(page.shape, bool), glyph=30.0)
+    assert not free[50:80].any() and not free[330:333].any()
+    (a, b), = gap_bands(free, 30.0, min_width=4.0)  # the uncovered row alone, a pixel of smoothing either side
+    assert 148 <= a <= 150 and 180 <= b <= 182
+    assert gap_bands(free, 30.0, min_width=25.0) == []
