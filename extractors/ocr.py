@@ -141,6 +141,7 @@ GAP_SCALE = 1.5
 GAP_MIN_SCORE = 0.8
 GAP_PAD = 0.6  # glyphs of room above and below a band
 GAP_NEW_INK = 0.5  # share of a new line's box that must be ink no line of the page covered
+GAP_MAX_BANDS = 12  # more such bands: no page of print with a row lost (a photo, a drawing); bounds the cost
 _CJK_OR_DIGIT = re.compile(r"[\u4e00-\u9fff0-9〇○]")
 
 
@@ -717,9 +718,8 @@ class PaddleOcrEngine:
             return page
         free = underseal.uncovered_ink(prepared, list(page.lines), seals, glyph)
         bands = underseal.gap_bands(free, glyph, min_width=GAP_MIN_WIDTH)
-        if not bands:
+        if not bands or len(bands) > GAP_MAX_BANDS:
             return page
-        lines = list(page.lines)
         added = []
         for y0, y1 in bands:
             a, b = max(0, int(y0 - GAP_PAD * glyph)), min(h, int(y1 + GAP_PAD * glyph))
@@ -738,7 +738,7 @@ class PaddleOcrEngine:
                 added.append(ln)
         if not added:
             return page
-        lines.extend(added)
+        lines = [*page.lines, *added]
         lines.sort(key=lambda ln: (round((ln.bbox[1] if ln.bbox else 0) / 12.0), ln.bbox[0] if ln.bbox else 0))
         return page.model_copy(update={"lines": tuple(lines)})
 

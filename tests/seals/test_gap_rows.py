@@ -58,3 +58,33 @@ def test_only_uncovered_ink_as_tall_and_wide_as_a_row_makes_a_band() -> None:
     (a, b), = gap_bands(free, 30.0, min_width=4.0)  # the uncovered row alone, a pixel of smoothing either side
     assert 148 <= a <= 150 and 180 <= b <= 182
     assert gap_bands(free, 30.0, min_width=25.0) == []
+
+
+def _glyph_rows(page: np.ndarray, tops: list[int], width: int = 600) -> None:
+    for top in tops:
+        for x in range(100, 100 + width, 30):
+            page[top : top + 30, x : x + 22] = 0
+
+
+def test_a_page_with_many_uncovered_bands_is_not_read_again(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Thirteen bands of ink no line covers: no page of print with a row lost (a photo, a drawing).
+    The bands are left alone, bounding the cost; a few are read again."""
+    from extractors.ocr import GAP_MAX_BANDS, PaddleOcrEngine
+    from records.models import PageText
+
+    engine = PaddleOcrEngine()
+    asked: list[tuple[int, int]] = []
+    monkeypatch.setattr(engine, "_lines_of", lambda bgr, origin, scale, size: asked.append(origin) or [])
+
+    def page_with(n_free: int) -> tuple[np.ndarray, PageText]:
+        img = np.full((200 + 60 * (n_free + 3), 1000), 250, np.uint8)
+        read = [60 * i + 40 for i in range(3)]
+        free = [60 * (i + 3) + 40 for i in range(n_free)]
+        _glyph_rows(img, read + free)
+        lines = tuple(_line("已读的一行文字", [90, t - 8, 710, t + 38]) for t in read)
+        return np.repeat(img[:, :, None], 3, axis=2), PageText(page_no=1, width=1000, height=img.shape[0], origin="ocr", lines=lines)
+
+    image, page = page_with(GAP_MAX_BANDS + 1)
+    assert engine.read_gaps(image, page, []) is page and asked == []
+    image, page = page_with(2)
+    assert engine.read_gaps(image, page, []) is page and len(asked) == 2
