@@ -740,6 +740,14 @@ def _flat_date(text: str) -> str:
     return re.sub(r"\s", "", nfkc(text)).replace("○", "〇")
 
 
+def _spelt_whole(text: str, when: dt.date) -> list[str]:
+    """The spellings of `when` that hold every glyph of `text` in order (二〇一五年四月十六日 of
+    一五年四月十六日, a reading that lost year glyphs)."""
+    flat = _flat_date(text)
+    chinese = bool(re.search(r"[〇○一二三四五六七八九十]", flat))
+    return [s for s in _date_spellings(when, chinese) if entities.is_subsequence(flat, _flat_date(s))]
+
+
 def _lost_glyphs(fewer: str, more: str) -> bool:
     """`fewer` is `more` with glyphs missing (十八日 of 二十八日, 2024年2月2 of 2024年2月27日)."""
     a, b = _flat_date(fewer), _flat_date(more)
@@ -860,7 +868,11 @@ def _under_seal_date(row: Row, d: tuple[str, Any, float] | None, anchor: int,
         # nor does a date the decoder made of what the re-cuts lost (2020年8月日 decided as 8日
         # where the first reading saw 9日; 中月 decided as 十月 where it saw 二月)
         return d
-    if whole and _lost_glyphs(dec.text, d[0]):
+    if whole and (_lost_glyphs(dec.text, d[0]) or (dec.when != d[1] and any(
+            _lost_glyphs(dec.text, full) for full in _spelt_whole(d[0], d[1])))):
+        # the decoder's reading is the first reading's date with glyphs lost, the year glyphs
+        # given back counted in (二〇一五年四月六日 of 一五年四月十六日: it lost 十, added nothing);
+        # undecided on the first reading's own date, its doubt is that date's (26 or 28)
         return d
     if whole and _lost_glyphs(d[0], dec.text):
         # the decoder's reading is fuller; when the first reading's year was only given back, what

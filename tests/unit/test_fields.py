@@ -971,3 +971,25 @@ def test_a_phone_a_seal_hid_in_part_is_illegible_not_missing(rules) -> None:
     for row in (["联系人：曹超", "联系电话："], ["联系人：曹超"], ["联系电话", "", "填报日期", "2024年2月18日"]):
         page = ocr_page([*head, row])
         assert illegible_fields([page], report, extract_fields([page], report)) == {}, row
+
+
+def test_a_recut_that_lost_a_glyph_of_a_date_whose_year_was_given_back_says_nothing_against_it() -> None:
+    """一五年四月十六日 read first (二〇 of the year lost under the seal, given back by the document's
+    year); the re-cuts' likeliest date is 二〇一五年四月六日, undecided: the same date with 十 lost,
+    nothing added. The first reading stands, as sure as its line. (The row and the recogniser's
+    beliefs are a real one, kept from a generated certificate of seed 777.)"""
+    import datetime as dt
+    import json
+    from pathlib import Path
+
+    from extractors.fields import Row, _spelt_whole, _under_seal_date
+    from records.models import FrameBeliefs
+
+    d = json.loads((Path(__file__).parent / "data" / "date_row_lost_year_and_ten.json").read_text(encoding="utf-8"))
+    row = Row(1, d["text"], tuple(d["bbox"]), d["confidence"], "ocr", 0, (),
+              tuple(FrameBeliefs.model_validate(b) for b in d["beliefs"]))
+    got = _under_seal_date(row, (d["text"], dt.date(2015, 4, 16), d["confidence"]), 2015)
+    assert got is not None and got[1] == dt.date(2015, 4, 16) and got[2] == d["confidence"]
+    assert _spelt_whole("一五年四月十六日", dt.date(2015, 4, 16))[0] == "二〇一五年四月十六日"
+    # a re-cut that reads another year's glyph (三 for 二) is no loss: a person confirms
+    assert _spelt_whole("二〇二二年二月十七日", dt.date(2022, 2, 17))[0] == "二〇二二年二月十七日"
