@@ -449,7 +449,10 @@ def _misread(seal: SealFinding, name: str, expected: dict[str, str | None], othe
         return best
 
     t = normalize_org(raw)
-    rivals = [n for n in [*expected.values(), *others] if n and canonical_org(n) != canonical_org(name)]
+    # the name's own internal bodies are the seals most often stamped in its place (…安全生产
+    # 委员会办公室 read 泉技工学校发全生厂派: more of it than of the name alone)
+    internal = [form.format(name=name) for form in INTERNAL_BODIES]
+    rivals = [n for n in [*expected.values(), *others, *internal] if n and canonical_org(n) != canonical_org(name)]
     if names_no_body(raw, places):
         # No body's name: what was read is weighed by the glyphs it shares in order round the
         # ring (a short rival's name costs fewer edits to reach however little of it was read).

@@ -541,3 +541,16 @@ def test_a_ring_read_from_its_middle_or_through_print_names_no_body() -> None:
     # glyphs shared with no name in order: another body's seal, or nothing that says whose
     _, findings = check_seals([seal("东风化工厂")], required_roles=["issuing_authority"], expected=expected, places=PLACES)
     assert [f.code for f in findings] == ["seal_mismatch"]
+
+
+def test_a_misread_ring_nearer_the_name_s_internal_body_is_still_a_mismatch() -> None:
+    """泉技工学校发全生厂派: the ring of 阳泉高级技工学校安全生产委员会办公室 read through print (a
+    generated report, seed 888). It names no body, and shares five glyphs with the school's name,
+    but seven with the school's safety committee's: the wrong seal was used, an error."""
+    expected = {"issuing_authority": None, "institution_name": "阳泉高级技工学校", "sponsor": None}
+    _, findings = check_seals([seal("泉技工学校发全生厂派")], required_roles=["institution_name"], expected=expected,
+                              places=PLACES)
+    assert [f.code for f in findings] == ["seal_mismatch"]
+    # the name alone read as badly: a person looks
+    _, findings = check_seals([seal("泉技工学发")], required_roles=["institution_name"], expected=expected, places=PLACES)
+    assert [(f.code, f.severity) for f in findings] == [("low_confidence", "warning")]
