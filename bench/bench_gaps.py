@@ -22,11 +22,11 @@ sys.path.insert(0, str(ROOT))
 for key, value in {"ORT_DISABLE_TELEMETRY": "1", "DO_NOT_TRACK": "1", "PADDLE_PDX_DISABLE_MODEL_SOURCE_CHECK": "True"}.items():
     os.environ.setdefault(key, value)
 
-from extractors.load import load_document  # noqa: E402
-from flows.document import DocumentPipeline  # noqa: E402
-from flows.settings import Settings  # noqa: E402
-from records.errors import InputError  # noqa: E402
-from records.rules import default_rules_dir, load_rules  # noqa: E402
+from extractors.load import load_document
+from flows.document import DocumentPipeline
+from flows.settings import Settings
+from records.errors import InputError
+from records.rules import default_rules_dir, load_rules
 
 
 def main() -> int:
