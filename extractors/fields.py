@@ -15,7 +15,7 @@ import datetime as dt
 import functools
 import math
 import re
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -1046,9 +1046,11 @@ def find_illegible_date(rows: list[Row], remnants: Iterable[tuple[int, str]] = (
 
 
 def illegible_fields(pages: list[PageText] | tuple[PageText, ...], rules: DocTypeRules, fields: dict[str, FieldValue],
-                     remnants: Iterable[tuple[int, str]] = ()) -> dict[str, tuple[int, str]]:
+                     remnants: Iterable[tuple[int, str]] = (),
+                     seal_boxes: Iterable[tuple[int, Sequence[float]]] = ()) -> dict[str, tuple[int, str]]:
     """The date and phone fields of `rules` that `fields` lacks although what is left of one is
-    there: key -> (page, the remnant's text), for a person to read rather than a `missing_field`."""
+    there, or a seal (`seal_boxes`: page, box) lies where its value would: key -> (page, the
+    remnant's text), for a person to read rather than a `missing_field`."""
     dates = [k for k, r in rules.fields.items() if r.parser == "foot_date" and k not in fields]
     phones = [k for k, r in rules.fields.items() if r.normaliser == "phone" and k not in fields]
     if not dates and not phones:
@@ -1058,7 +1060,7 @@ def illegible_fields(pages: list[PageText] | tuple[PageText, ...], rules: DocTyp
     found = find_illegible_date(rows, list(remnants)) if dates else None
     if found is not None:
         out.update(dict.fromkeys(dates, found))
-    row = find_illegible_phone(rows) if phones else None
+    row = find_illegible_phone(rows, list(seal_boxes)) if phones else None
     if row is not None:
         out.update(dict.fromkeys(phones, (row.page, row.text)))
     return out
@@ -1068,11 +1070,13 @@ def illegible_fields(pages: list[PageText] | tuple[PageText, ...], rules: DocTyp
 _PHONE_REMNANT = re.compile(r"(?:电话|手机|联系(?!人))\D{0,4}?([\d\-－—–()（）\s]{5,})")
 
 
-def find_illegible_phone(rows: list[Row]) -> Row | None:
+def find_illegible_phone(rows: list[Row], seal_boxes: Sequence[tuple[int, Sequence[float]]] = ()) -> Row | None:
     """The contact's row where a phone number is printed but could not be read whole: after its
     label (or what a seal left of it), five digits or more that make no phone number
-    (联系电话印蕾128983: a personal seal stamped over 0354-6128983). A row whose label has nothing
-    after it, or no contact's row, says the number is missing."""
+    (联系电话印蕾128983: a personal seal stamped over 0354-6128983); or the row ends with the
+    label and a seal (`seal_boxes`) covers the row just after it (联系人：吴玉兰联系电话, the number
+    under the seal). A label with nothing after it and no seal there, or no contact's row, says
+    the number is missing."""
     for row in rows:
         if not _CONTACT_ROW.search(row.text):
             continue
@@ -1080,7 +1084,20 @@ def find_illegible_phone(rows: list[Row]) -> Row | None:
             digits = re.sub(r"\D", "", m.group(1))
             if len(digits) >= 5:
                 return row
+        if row.bbox is not None and _PHONE_LABEL_END.search(nfkc(row.text).strip()) and any(
+                page == row.page and _covers_after(box, row.bbox) for page, box in seal_boxes):
+            return row
     return None
+
+
+_PHONE_LABEL_END = re.compile(r"(?:电话|手机|联系方式)[:：]?$")
+
+
+def _covers_after(seal: Sequence[float], row: tuple[float, float, float, float]) -> bool:
+    """The seal's box crosses the row's band and reaches the room just after the row's end
+    (within four of its heights), where the value would be printed."""
+    h = row[3] - row[1]
+    return seal[1] < row[3] and seal[3] > row[1] and seal[0] <= row[2] + 4 * h and seal[2] > row[2]
 
 
 # a row that names a contact (联系人, 联系电话, 联系方式, or what a seal left of them)

@@ -993,3 +993,33 @@ def test_a_recut_that_lost_a_glyph_of_a_date_whose_year_was_given_back_says_noth
     assert _spelt_whole("一五年四月十六日", dt.date(2015, 4, 16))[0] == "二〇一五年四月十六日"
     # a re-cut that reads another year's glyph (三 for 二) is no loss: a person confirms
     assert _spelt_whole("二〇二二年二月十七日", dt.date(2022, 2, 17))[0] == "二〇二二年二月十七日"
+
+
+def test_a_phone_under_a_seal_right_after_its_label_is_illegible_not_missing(rules) -> None:
+    """联系人：吴玉兰联系电话, and the number after it under the institution's grey seal (a generated
+    report, seed 888): the seal lies where the value would be printed, so a person reads it. The
+    same row with no seal there, or a seal elsewhere on the page, is a missing number."""
+    from extractors.fields import build_rows, illegible_fields
+
+    report = rules.doctypes["self_inspection_report"]
+    head = [["关于安全生产整治行动自查情况的报告"], ["忻州市人力资源和社会保障局："], ["我单位高度重视，开展了自查。"]]
+    page = ocr_page([*head, ["联系人：吴玉兰联系电话"]])
+    fields = extract_fields([page], report)
+    assert "contact_phone" not in fields
+    row = next(r for r in build_rows([page]) if "联系人" in r.text)
+    assert row.bbox is not None
+    x1, y0, y1 = row.bbox[2], row.bbox[1], row.bbox[3]
+    over = [y0 - 100, y1 + 150]  # a seal's box crossing the row's band
+    seal_after = (1, [x1 + 20, over[0], x1 + 300, over[1]])
+    assert illegible_fields([page], report, fields, [], [seal_after]) == {"contact_phone": (1, row.text)}
+    assert illegible_fields([page], report, fields, [], []) == {}
+    far_right = (1, [x1 + 20 + 10 * (y1 - y0), over[0], x1 + 900, over[1]])
+    below = (1, [x1 + 20, y1 + 200, x1 + 300, y1 + 500])
+    other_page = (2, seal_after[1])
+    for seal in (far_right, below, other_page):
+        assert illegible_fields([page], report, fields, [], [seal]) == {}, seal
+    # a label followed by another cell (a form's empty 联系电话 cell, then 填报日期) is no such row
+    form = ocr_page([*head, ["联系人：吴玉兰", "联系电话", "", "填报日期"]])
+    frow = next(r for r in build_rows([form]) if "联系人" in r.text)
+    assert illegible_fields([form], report, extract_fields([form], report), [],
+                            [(1, [frow.bbox[2] - 50, frow.bbox[1] - 100, frow.bbox[2] + 250, frow.bbox[3] + 150])]) == {}
