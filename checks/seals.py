@@ -437,18 +437,18 @@ def _misread(seal: SealFinding, name: str, expected: dict[str, str | None], othe
     (`names_no_body`) with half its glyphs in the name's order round the ring), and no other body
     of the document or roster closer."""
     raw = seal.text or ""
-    if not normalize_org(raw) or _other_body(normalize_org(raw), seal.sub_text) is not None:
+    t = normalize_org(raw)
+    if not t or _other_body(t, seal.sub_text) is not None:
         return False
 
     def sim(n: str) -> float:  # as written and in short forms, whichever is closer
         best = 0.0
         for form in (normalize_org, canonical_org):
-            t, c = form(raw), form(n)
+            read, c = form(raw), form(n)
             if c:
-                best = max(best, 1.0 - _best_substring(t, c)[0] / len(c))
+                best = max(best, 1.0 - _best_substring(read, c)[0] / len(c))
         return best
 
-    t = normalize_org(raw)
     # the name's own internal bodies are the seals most often stamped in its place (…安全生产
     # 委员会办公室 read 泉技工学校发全生厂派: more of it than of the name alone)
     internal = [form.format(name=name) for form in INTERNAL_BODIES]
@@ -462,7 +462,7 @@ def _misread(seal: SealFinding, name: str, expected: dict[str, str | None], othe
     mine = sim(name)
     if mine < MISREAD_SIMILARITY and not _in_order_piece(t, normalize_org(name)):
         return False
-    glyphs = Counter(normalize_org(raw)) + Counter(canonical_org(raw))
+    glyphs = Counter(t) + Counter(canonical_org(raw))
 
     def could_match(n: str) -> bool:  # sim <= shared glyphs / length: skip those that cannot
         c = normalize_org(n)

@@ -1060,37 +1060,38 @@ def illegible_fields(pages: list[PageText] | tuple[PageText, ...], rules: DocTyp
     found = find_illegible_date(rows, list(remnants)) if dates else None
     if found is not None:
         out.update(dict.fromkeys(dates, found))
-    row = find_illegible_phone(rows, list(seal_boxes)) if phones else None
+    row = find_illegible_phone(rows, [lb for k in phones for lb in rules.fields[k].labels], list(seal_boxes)) if phones else None
     if row is not None:
         out.update(dict.fromkeys(phones, (row.page, row.text)))
     return out
 
 
-# a phone's label, or what a seal left of it on a contact's row (联系 of 联系电话), then digits
-_PHONE_REMNANT = re.compile(r"(?:电话|手机|联系(?!人))\D{0,4}?([\d\-－—–()（）\s]{5,})")
+# what a seal leaves of a phone's label on a contact's row (联系 of 联系电话)
+_PHONE_LABEL_LEFT = r"联系(?!人)"
 
 
-def find_illegible_phone(rows: list[Row], seal_boxes: Sequence[tuple[int, Sequence[float]]] = ()) -> Row | None:
+def find_illegible_phone(rows: list[Row], labels: Sequence[str],
+                         seal_boxes: Sequence[tuple[int, Sequence[float]]] = ()) -> Row | None:
     """The contact's row where a phone number is printed but could not be read whole: after its
-    label (or what a seal left of it), five digits or more that make no phone number
-    (联系电话印蕾128983: a personal seal stamped over 0354-6128983); or the row ends with the
-    label and a seal (`seal_boxes`) covers the row just after it (联系人：吴玉兰联系电话, the number
-    under the seal). A label with nothing after it and no seal there, or no contact's row, says
-    the number is missing."""
+    label (one of `labels`, the phone field's, or what a seal left of it), five digits or more
+    that make no phone number (联系电话印蕾128983: a personal seal stamped over 0354-6128983); or
+    the row ends with the label and a seal (`seal_boxes`) covers the row just after it
+    (联系人：吴玉兰联系电话, the number under the seal). A label with nothing after it and no seal
+    there, or no contact's row, says the number is missing."""
+    named = "|".join(re.escape(lb) for lb in labels)
+    remnant = re.compile(rf"(?:{named + '|' if named else ''}{_PHONE_LABEL_LEFT})\D{{0,4}}?([\d\-－—–()（）\s]{{5,}})")
+    label_end = re.compile(rf"(?:{named})[:：]?$") if named else None
     for row in rows:
         if not _CONTACT_ROW.search(row.text):
             continue
-        for m in _PHONE_REMNANT.finditer(nfkc(row.text)):
+        for m in remnant.finditer(nfkc(row.text)):
             digits = re.sub(r"\D", "", m.group(1))
             if len(digits) >= 5:
                 return row
-        if row.bbox is not None and _PHONE_LABEL_END.search(nfkc(row.text).strip()) and any(
+        if row.bbox is not None and label_end is not None and label_end.search(nfkc(row.text).strip()) and any(
                 page == row.page and _covers_after(box, row.bbox) for page, box in seal_boxes):
             return row
     return None
-
-
-_PHONE_LABEL_END = re.compile(r"(?:电话|手机|联系方式)[:：]?$")
 
 
 def _covers_after(seal: Sequence[float], row: tuple[float, float, float, float]) -> bool:

@@ -657,7 +657,7 @@ class PaddleOcrEngine:
             out = [ln for ln in out if not underseal.in_row(ln, box, slack)
                    or ln.confidence * len(ln.text) >= row.confidence * len(row.text)]
             out.append(row)
-        out.sort(key=lambda ln: (round((ln.bbox[1] if ln.bbox else 0) / 12.0), ln.bbox[0] if ln.bbox else 0))
+        out.sort(key=underseal.reading_order)
         return out
 
     def _read_rows(self, prepared: np.ndarray, text: np.ndarray, boxes: list[tuple[int, int, int, int]],
@@ -739,7 +739,7 @@ class PaddleOcrEngine:
         if not added:
             return page
         lines = [*page.lines, *added]
-        lines.sort(key=lambda ln: (round((ln.bbox[1] if ln.bbox else 0) / 12.0), ln.bbox[0] if ln.bbox else 0))
+        lines.sort(key=underseal.reading_order)
         return page.model_copy(update={"lines": tuple(lines)})
 
     def keep_beliefs_under_seals(self, image: np.ndarray, page: PageText, seal_boxes: list[list[float]]) -> PageText:

@@ -222,6 +222,23 @@ def glyph_height(page: np.ndarray, lines: list[TextLine], avoid: np.ndarray) -> 
     return float(np.percentile(heights, 25)) if len(heights) >= 3 else None
 
 
+def _runs(on: np.ndarray, join: float) -> list[list[int]]:
+    """[start, end) of the runs of True in a row profile; runs closer than `join` pixels are one
+    (a thin stroke's row dips between glyph parts)."""
+    runs: list[list[int]] = []
+    start = None
+    for y, flag in enumerate([*on.tolist(), False]):
+        if flag and start is None:
+            start = y
+        elif not flag and start is not None:
+            if runs and start - runs[-1][1] <= join:
+                runs[-1][1] = y
+            else:
+                runs.append([start, y])
+            start = None
+    return runs
+
+
 def rows_by_ink(text: np.ndarray, area: SealArea, glyph: float) -> list[tuple[int, int, int, int]]:
     """Boxes of the text rows inside a seal, found by their ink (for rows the detector missed).
 
@@ -241,18 +258,7 @@ def rows_by_ink(text: np.ndarray, area: SealArea, glyph: float) -> list[tuple[in
     profile = np.convolve(ink[y0:y1, x0:x1].sum(axis=1).astype(float), np.ones(3) / 3, mode="same")
     if profile.max() <= 0:
         return []
-    on = profile > max(2.0, ROW_MIN_INK * float(profile.max()))
-    runs: list[list[int]] = []
-    start = None
-    for y, flag in enumerate(list(on) + [False]):
-        if flag and start is None:
-            start = y
-        elif not flag and start is not None:
-            if runs and start - runs[-1][1] <= ROW_JOIN * glyph:
-                runs[-1][1] = y  # a thin stroke's row dips between glyph parts: one row
-            else:
-                runs.append([start, y])
-            start = None
+    runs = _runs(profile > max(2.0, ROW_MIN_INK * float(profile.max())), ROW_JOIN * glyph)
     rows = []
     for a, b in runs:
         if a == 0 or b >= len(profile):
@@ -309,18 +315,7 @@ def gap_bands(free: np.ndarray, glyph: float, *, min_width: float) -> list[tuple
     """Bands of uncovered ink as tall as a row of print (`ROW_HEIGHT` glyphs, runs closer than
     `ROW_JOIN` glyphs joined) whose ink spans at least `min_width` glyphs of the page's width."""
     profile = np.convolve(free.sum(axis=1).astype(float), np.ones(3) / 3, mode="same")
-    on = profile > max(2.0, 0.5 * glyph)
-    runs: list[list[int]] = []
-    start = None
-    for y, flag in enumerate([*on.tolist(), False]):
-        if flag and start is None:
-            start = y
-        elif not flag and start is not None:
-            if runs and start - runs[-1][1] <= ROW_JOIN * glyph:
-                runs[-1][1] = y
-            else:
-                runs.append([start, y])
-            start = None
+    runs = _runs(profile > max(2.0, 0.5 * glyph), ROW_JOIN * glyph)
     bands = []
     for a, b in runs:
         if b - a < ROW_HEIGHT[0] * glyph:
@@ -427,6 +422,11 @@ def ring_pieces(lines: list[TextLine], area: SealArea, ring_text: str | None) ->
     return out
 
 
+def reading_order(ln: TextLine) -> tuple[int, float]:
+    """Sort key of page lines in reading order: by 12-pixel band from the top, then from the left."""
+    return (round((ln.bbox[1] if ln.bbox else 0) / 12.0), ln.bbox[0] if ln.bbox else 0)
+
+
 def _rows(lines: list[TextLine]) -> list[list[TextLine]]:
     """Lines grouped into rows by their vertical extent."""
     rows: list[list[TextLine]] = []
@@ -495,7 +495,7 @@ def merge_reread(
             result.extend(r_new)
         else:
             result.extend(r_old)
-    result.sort(key=lambda ln: (round((ln.bbox[1] if ln.bbox else 0) / 12.0), ln.bbox[0] if ln.bbox else 0))
+    result.sort(key=reading_order)
     return result
 
 
