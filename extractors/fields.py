@@ -15,7 +15,7 @@ import datetime as dt
 import functools
 import math
 import re
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -623,14 +623,24 @@ def decode_date(row: Row, anchor: int, also: int | None = None, not_before: dt.d
     """
     decided: list[tuple[float, str, Any, float]] = []
     guesses: list[tuple[float, str, Any, float]] = []
+    scored: list[_CutDates] = []
     for beliefs in row.beliefs:
-        got = _decode_cut(beliefs, anchor, also, not_before, not_after)
-        if got is not None:
-            (decided if got[3] >= DATE_MIN_SHARE else guesses).append(got)
+        cut = _cut_dates(beliefs, anchor, also, not_before, not_after)
+        if cut is None:
+            continue
+        scored.append(cut)
+        got = cut.best()
+        (decided if got[3] >= DATE_MIN_SHARE else guesses).append(got)
     if decided and len({when for _, _, when, _ in decided}) == 1:
         gap, spelt, when, share = max(decided, key=lambda d: d[3])
         return DecodedDate(spelt, when, round(min(row.confidence, math.exp(-max(0.0, gap) / max(1, len(spelt))), share), 4),
                            share=round(share, 4))
+    if not decided and len(scored) > 1:
+        joint = _joint_date(scored)
+        if joint[3] >= DATE_MIN_SHARE:
+            gap, spelt, when, share = joint
+            return DecodedDate(spelt, when, round(min(row.confidence, math.exp(-max(0.0, gap) / max(1, len(spelt))), share), 4),
+                               share=round(share, 4))
     pool = decided or guesses
     if not pool:
         return None
@@ -638,12 +648,27 @@ def decode_date(row: Row, anchor: int, also: int | None = None, not_before: dt.d
     return DecodedDate(spelt, when, round(min(row.confidence, share, REPAIRED_DATE_CONFIDENCE), 4), decided=False)
 
 
-def _decode_cut(beliefs: FrameBeliefs, anchor: int, also: int | None = None,
-                not_before: dt.date | None = None, not_after: dt.date | None = None) -> tuple[float, str, Any, float] | None:
-    """(gap, spelling, date, share) of the date that best explains one cut of a line, or None.
+class _CutDates(NamedTuple):
+    """One cut of a line scored against the dates it might show: per date its best spelling and
+    gap (nats over the cut's free reading; negative: likelier), and how to score more spellings."""
 
-    The share is the probability the best date holds among all dates scored (each date's best
-    spelling): one date clearly ahead, not one of many a messy line fits about as well.
+    gaps: dict[Any, tuple[float, str]]
+    rescore: Callable[[Sequence[str]], list[float]]
+
+    def best(self) -> tuple[float, str, Any, float]:
+        """(gap, spelling, date, share): the likeliest date and its share among all dates scored."""
+        when, (gap, spelt) = min(self.gaps.items(), key=lambda kv: kv[1][0])
+        return gap, spelt, when, 1.0 / sum(math.exp(gap - g) for g, _ in self.gaps.values())
+
+
+def _cut_dates(beliefs: FrameBeliefs, anchor: int, also: int | None = None,
+               not_before: dt.date | None = None, not_after: dt.date | None = None) -> _CutDates | None:
+    """The dates one cut of a line may show, scored; None when none is within a few edits of what
+    the cut read, or the likeliest costs more than `DATE_MAX_GAP` over the free reading.
+
+    The share of the best (`_CutDates.best`) is the probability it holds among all dates scored
+    (each date's best spelling): one date clearly ahead, not one of many a messy line fits
+    about as well.
     """
     read = beliefs.greedy()
     core = re.sub(r"^[^0-9〇○零一二三四五六七八九十]+|[^0-9年月日〇○零一二三四五六七八九十]+$", "", read)
@@ -662,17 +687,45 @@ def _decode_cut(beliefs: FrameBeliefs, anchor: int, also: int | None = None,
         return None
     score = beliefs.batch_scorer()
     free = float(score([read])[0])
-    scored = score([head + spelt + tail for spelt, _ in cands])
-    # negative gap: likelier than the free reading
-    best = [(free - float(v), spelt, day) for v, (spelt, day) in zip(scored, cands, strict=True)]
-    best.sort(key=lambda b: b[0])
-    gap, spelt, when = best[0]
-    if gap > DATE_MAX_GAP:
+
+    def rescore(spellings: Sequence[str]) -> list[float]:
+        # negative gap: likelier than the free reading
+        return [free - float(v) for v in score([head + s + tail for s in spellings])]
+
+    gaps: dict[Any, tuple[float, str]] = {}
+    for g, (spelt, day) in sorted(zip(rescore([s for s, _ in cands]), cands, strict=True), key=lambda b: b[0]):
+        gaps.setdefault(day, (g, spelt))
+    if min(g for g, _ in gaps.values()) > DATE_MAX_GAP:
         return None
-    per_date: dict[Any, float] = {}
-    for g, _, w in best:
-        per_date.setdefault(w, g)
-    return gap, spelt, when, 1.0 / sum(math.exp(gap - g) for g in per_date.values())
+    return _CutDates(gaps, rescore)
+
+
+def _joint_date(cuts: list[_CutDates]) -> tuple[float, str, Any, float]:
+    """(gap, spelling, date, share) of the date the cuts of a line, none sure alone, favour
+    together (one cut that hesitated between 二日 and 三日, another between 二日 and 十二日,
+    both most of all 二日): each cut's probabilities over every date any cut found near what it
+    read, multiplied, a date taking its best spelling on each cut. The gap is the best any cut
+    gave the date."""
+    spellings: dict[Any, set[str]] = {}
+    for cut in cuts:
+        for when, (_, spelt) in cut.gaps.items():
+            spellings.setdefault(when, set()).add(spelt)
+    dates = list(spellings)
+    flat = [(i, s) for i, w in enumerate(dates) for s in sorted(spellings[w])]
+    total = [0.0] * len(dates)
+    best: list[tuple[float, str]] = [(math.inf, "")] * len(dates)
+    for cut in cuts:
+        per_date = [math.inf] * len(dates)
+        for (i, spelt), g in zip(flat, cut.rescore([s for _, s in flat]), strict=True):
+            per_date[i] = min(per_date[i], g)
+            best[i] = min(best[i], (g, spelt))
+        low = min(per_date)
+        norm = low - math.log(sum(math.exp(low - g) for g in per_date))
+        for i, g in enumerate(per_date):
+            total[i] += norm - g
+    top = max(range(len(dates)), key=lambda i: total[i])
+    share = 1.0 / sum(math.exp(t - total[top]) for t in total)
+    return best[top][0], best[top][1], dates[top], share
 
 
 def _belief_date(row: Row, anchor: int) -> tuple[str, Any, float] | None:

@@ -1023,3 +1023,41 @@ def test_a_phone_under_a_seal_right_after_its_label_is_illegible_not_missing(rul
     frow = next(r for r in build_rows([form]) if "联系人" in r.text)
     assert illegible_fields([form], report, extract_fields([form], report), [],
                             [(1, [frow.bbox[2] - 50, frow.bbox[1] - 100, frow.bbox[2] + 250, frow.bbox[3] + 150])]) == {}
+
+
+def _fixture_row(name: str):
+    import json
+    from pathlib import Path
+
+    from extractors.fields import Row
+    from records.models import FrameBeliefs
+
+    d = json.loads((Path(__file__).parent / "data" / f"{name}.json").read_text(encoding="utf-8"))
+    return Row(1, d["text"], tuple(d["bbox"]), d["confidence"], "ocr", 0, (),
+               tuple(FrameBeliefs.model_validate(b) for b in d["beliefs"]))
+
+
+def test_re_cuts_unsure_alone_decide_a_date_under_a_seal_together() -> None:
+    """Two re-cuts of a date line under a seal, each too unsure alone (its likeliest date under
+    80 % of its probability), that both favour the same date: together they decide it, and a
+    date read whole that they confirm is as sure as its line (real recogniser beliefs, seeds
+    888 and 20261130). Re-cuts that favour different days (一日 / 二日) leave it in doubt."""
+    import datetime as dt
+
+    from extractors.fields import REPAIRED_DATE_CONFIDENCE, _cut_dates, _under_seal_date, decode_date
+
+    row = _fixture_row("date_row_cuts_agree_together")
+    assert all(c is not None and c.best()[3] < 0.8 for c in (_cut_dates(b, 2024, 2023) for b in row.beliefs))
+    dec = decode_date(row, 2024, 2023)
+    assert dec is not None and dec.decided and dec.when == dt.date(2023, 6, 2)
+    assert _under_seal_date(row, (row.text, dt.date(2023, 6, 2), row.confidence), 2024) == (row.text, dt.date(2023, 6, 2), row.confidence)
+
+    lost = _fixture_row("date_row_year_and_month_lost")  # 〇四年月十四日
+    got = _under_seal_date(lost, None, 2024, dt.date(2024, 1, 20), dt.date(2024, 3, 31))
+    assert got is not None and got[1] == dt.date(2024, 2, 14) and got[2] > 0.6
+
+    apart = _fixture_row("date_row_cuts_disagree")  # 二一八年八月一日: 八月二日 on one re-cut
+    dec = decode_date(apart, 2018)
+    assert dec is not None and not dec.decided
+    got = _under_seal_date(apart, (apart.text, dt.date(2018, 8, 1), apart.confidence), 2018)
+    assert got is not None and got[2] <= REPAIRED_DATE_CONFIDENCE
