@@ -1351,7 +1351,7 @@ def find_areas(rows: list[Row], areas: dict[str, list[str]]) -> Hit | None:
         for row in pool:
             # short parenthesised inserts split a heading's words: 办学（培训）条件达标方面
             flat = re.sub(r"[（(][^）)]{1,8}[）)]", "", nfkc(row.text).replace(" ", ""))
-            if any(w in flat for w in words):
+            if any(_names(flat, w) for w in words):
                 found.append(code)
                 first = first or row
                 conf = min(conf, row.confidence)
@@ -1359,6 +1359,18 @@ def find_areas(rows: list[Row], areas: dict[str, list[str]]) -> Hit | None:
     if not found or first is None:
         return None
     return Hit(",".join(found), first, conf)
+
+
+AREA_SLIP_MIN = 4  # an area's word this long is still named with one glyph misread (意识形念)
+
+
+def _names(text: str, word: str) -> bool:
+    """`text` holds `word`, or, for a word of `AREA_SLIP_MIN` glyphs or more, the word with one
+    glyph misread (意识形念工作 heads the ideology section all the same)."""
+    if word in text:
+        return True
+    n = len(word)
+    return n >= AREA_SLIP_MIN and any(_slips(text[i:i + n], word) == 1 for i in range(len(text) - n + 1))
 
 
 def find_count(rows: list[Row], rule: FieldRule, found_count: int | None) -> Hit | None:

@@ -1061,3 +1061,23 @@ def test_re_cuts_unsure_alone_decide_a_date_under_a_seal_together() -> None:
     assert dec is not None and not dec.decided
     got = _under_seal_date(apart, (apart.text, dt.date(2018, 8, 1), apart.confidence), 2018)
     assert got is not None and got[2] <= REPAIRED_DATE_CONFIDENCE
+
+
+def test_a_heading_word_with_one_glyph_misread_still_names_its_area(rules) -> None:
+    """（一）意识形念工作 (态 read as 念, a real phone photo's slip) heads the ideology section;
+    a two-glyph word (其他) must be read exactly, and a word two glyphs off names nothing."""
+    heads = [["一、自查工作开展情况"], ["（一）意识形念工作责任落实情况"], ["（二）办学条件达标方面"],
+             ["（三）其地安全隐患排查"], ["（四）校风安金方面"]]
+    got = values(extract_fields([ocr_page(heads)], rules.doctypes["self_inspection_report"]))
+    assert got["areas_covered"] == ["ideology", "school_conditions"]
+
+
+def test_the_count_a_problems_section_opens_with_is_found_though_its_label_is_misread(rules) -> None:
+    """发理利题6项，已全部整改完毕 (发现问题 misread): six found, all six rectified. A count that
+    is not followed by all of them rectified says nothing of what was found."""
+    report = rules.doctypes["self_inspection_report"]
+    page = ocr_page([["二、存在问题及整改情况"], ["发理利题6项，已全部整改完毕。主要问题及整改情况如下："]])
+    got = values(extract_fields([page], report))
+    assert (got["hazards_found"], got["hazards_rectified"]) == (6, 6)
+    page = ocr_page([["二、存在问题及整改情况"], ["发理利题6项，主要问题及整改情况如下："]])
+    assert "hazards_found" not in values(extract_fields([page], report))
