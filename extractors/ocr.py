@@ -142,6 +142,9 @@ GAP_MIN_SCORE = 0.8
 GAP_PAD = 0.6  # glyphs of room above and below a band
 GAP_NEW_INK = 0.5  # share of a new line's box that must be ink no line of the page covered
 GAP_MAX_BANDS = 12  # more such bands: no page of print with a row lost (a photo, a drawing); bounds the cost
+# A page whose sure lines read less (score x glyphs, `_quality`) is too bare to tell its way up
+# alone: it is read the way the document's pages before it were (`read_page`'s `turned_as`).
+BARE_PAGE_QUALITY = 12.0
 _CJK_OR_DIGIT = re.compile(r"[\u4e00-\u9fff0-9〇○]")
 
 
@@ -426,11 +429,14 @@ class PaddleOcrEngine:
         """Sum of score x length over confident lines: higher for an upright page."""
         return sum(s * len(t) for t, s, _ in lines if s >= 0.5)
 
-    def read_page(self, image: np.ndarray, *, page_no: int, dpi: int | None) -> PageText:
+    def read_page(self, image: np.ndarray, *, page_no: int, dpi: int | None, turned_as: int | None = None) -> PageText:
         """OCR one page image (RGB uint8). Bboxes are in the input image's pixels.
 
         Pages turned by 90/180/270 degrees are read upright (when `auto_rotate`); the
         returned `rotation` says by how many degrees clockwise the page was turned to read it.
+        `turned_as`: the rotation of the document's pages read before this one. A page with too
+        little print to tell its own way up (a report's last page: the date under the seal,
+        which the detector does not find) is read as they were, not as it happens to lie.
 
         Raises:
             DependencyError: the models are missing. EngineError: the engine crashed.
@@ -449,6 +455,9 @@ class PaddleOcrEngine:
                 factor = 0.9 if sideways else 1.15
                 if self._quality(lines) > self._quality(best) * factor and not self._mostly_tall(lines):
                     best_k, best = k, lines
+            prior = QUARTER_TURNS.get(turned_as or 0, 0)
+            if prior != best_k and self._quality(best) < BARE_PAGE_QUALITY:
+                best_k, best = prior, self._run(np.ascontiguousarray(np.rot90(prepared, prior)))
         out: list[TextLine] = []
         # Reading order comes from the upright frame; boxes go back to the input's pixels.
         best = sorted(best, key=lambda t: (round(float(t[2][:, 1].min()) / 12.0), float(t[2][:, 0].min())))
@@ -500,7 +509,9 @@ class PaddleOcrEngine:
         (`underseal.merge_reread`); lines that were the seal's own ring text are dropped. Then
         the seal's neighbourhood is read close as the page shows it (`_look_close`), for print
         no cleaning can tell from the seal's ink. Red seals are left alone (the first pass
-        never saw them). Pages read sideways are left as they are. The print's tone and glyph
+        never saw them), but for one whose rows hold no line of two glyphs or more: a last page
+        whose date and signing body the page's detector lost is looked at close all the same. Pages read
+        sideways are left as they are. The print's tone and glyph
         height are measured on the page's lines away from the seals; a page with too few (a
         report's last page: the signing body and date, all under the seal) takes them from
         `elsewhere` (the document's other pages, `print_reference`).
@@ -510,16 +521,34 @@ class PaddleOcrEngine:
         if not self.options.enabled or page.rotation != 0 or not seals:
             return page
         h, w = image.shape[:2]
-        areas, rings = [], []
+        areas, rings, bare = [], [], []
         for s in seals:
             bbox, shape, color = (s, "round", "grey") if isinstance(s, list | tuple) else (s.bbox, s.shape, s.color)
-            if color == "red" or shape == "square" or bbox[2] - bbox[0] < 20 or bbox[3] - bbox[1] < 20:
+            if shape == "square" or bbox[2] - bbox[0] < 20 or bbox[3] - bbox[1] < 20:
                 continue
-            areas.append(underseal.seal_area(bbox, shape, w, h))
-            rings.append(None if isinstance(s, list | tuple) else s.text)
-        if not areas:
+            area = underseal.seal_area(bbox, shape, w, h)
+            ring = None if isinstance(s, list | tuple) else s.text
+            if color != "red":
+                areas.append(area)
+                rings.append(ring)
+            elif not any(underseal.in_row(ln, area.box) and len(_CJK_OR_DIGIT.findall(ln.text)) >= 2 for ln in page.lines):
+                bare.append((area, ring))
+        if not areas and not bare:
             return page
         prepared = self._grey_page(image)
+        lines = self._reread_grey(image, prepared, page, areas, rings, elsewhere) if areas else list(page.lines)
+        for area, ring in bare:
+            lines = self._look_close(prepared, lines, area, ring)
+        if lines == list(page.lines):
+            return page
+        return page.model_copy(update={"lines": tuple(lines)})
+
+    def _reread_grey(self, image: np.ndarray, prepared: np.ndarray, page: PageText, areas: list[Any], rings: list[str | None],
+                     elsewhere: Callable[[], tuple[float | None, float | None]] | None) -> list[TextLine]:
+        """`reread_under_seals` for the grey seals' `areas`: the page's lines after."""
+        from extractors import underseal
+
+        h, w = image.shape[:2]
         v = paper_normalised(image)
         near = np.zeros((h, w), bool)
         for a in areas:
@@ -540,9 +569,7 @@ class PaddleOcrEngine:
                 if text is not None and glyph is not None:
                     lines = self._rows_missed(prepared, text, lines, area, glyph)
             lines = self._look_close(prepared, lines, area, ring)
-        if lines == list(page.lines):
-            return page
-        return page.model_copy(update={"lines": tuple(lines)})
+        return lines
 
     def _reread_band(self, prepared: np.ndarray, cleaned: np.ndarray, lines: list[TextLine], area: Any) -> list[TextLine]:
         """The rows a seal covers, read again on the page with the seal's ink taken out."""

@@ -44,6 +44,7 @@ log = logging.getLogger(__name__)
 PIPELINE_VERSION = "0.1.0"
 # An embedded DOCX picture at least this long on its longer side is a scanned page to OCR.
 _PAGE_PICTURE_MIN_SIDE = 800
+TURN_WITNESS_LINES = 3  # a page read with this many lines tells how the document's pages lie
 
 
 class PipelineOptions(BaseModel):
@@ -155,13 +156,16 @@ class DocumentPipeline:
         crops: list[bytes] = []
         extra_pages: list[Any] = []
         read_before: list[tuple[np.ndarray, PageText]] = []  # pages read by OCR, upright
+        turned_as: int | None = None  # how the last page with print enough to tell lay
         for lp in loaded.pages:
             rotation = 0
             if lp.text is not None:
                 text = lp.text
             elif lp.image is not None:
-                text = self.ocr.read_page(lp.image, page_no=lp.page_no, dpi=lp.dpi)
+                text = self.ocr.read_page(lp.image, page_no=lp.page_no, dpi=lp.dpi, turned_as=turned_as)
                 rotation = text.rotation
+                if len(text.lines) >= TURN_WITNESS_LINES:
+                    turned_as = rotation
             else:
                 text = PageText(page_no=lp.page_no, width=lp.width, height=lp.height, dpi=lp.dpi, origin="ocr")
             if lp.image is not None:
