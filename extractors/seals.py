@@ -939,8 +939,9 @@ class SealReader:
 
     @staticmethod
     def _grey_centre_ok(mask: np.ndarray, g: _Geom) -> bool:
-        """Some ink at the very centre (the star), unless the centre is off the page."""
-        r = int(max(3, 0.3 * g.a))
+        """Some ink at the very centre (the star), unless the centre is off the page. The centre
+        is measured on the seal's shorter axis: an oval's star is as small as its width."""
+        r = int(max(3, 0.3 * min(g.a, g.b)))
         x0, y0 = int(g.cx) - r, int(g.cy) - r
         if x0 < 0 or y0 < 0 or x0 + 2 * r > mask.shape[1] or y0 + 2 * r > mask.shape[0]:
             return True
