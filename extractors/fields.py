@@ -471,14 +471,17 @@ _OTHER_DATE_BEFORE = re.compile(r"(?:于|自|从|截至|截止|申请日期|受�
 _STAMP_NOTE = re.compile(r"\s*([\u4e00-\u9fa5]{4,30})\s*[（(]\s*(?:盖章|公章)\s*[）)]\s*")
 _STAMP_MARK = re.compile(r"[（(]?(?:盖章|公章|章)[）)]?")
 _COPY_LEAD = re.compile(rf"\s*(?:{entities.COPY_NOTE})\s*")
+# the date a copy note is written with (2024．2 of 2024.2.24), read into the head of the signing row
+_COPY_DATE = re.compile(r"^\s*[0-9]{4}[./\-年][0-9./\-月日]{0,6}\s*(?=[\u4e00-\u9fa5])")
 
 
 def _lead_org(row: Row) -> str | None:
     """The organisation a row starts with when the rest is only a seal note or a copy
     annotation (临汾市公安消防支队（盖章）, 阳泉市公安消防支队与原件核对一致); None otherwise.
     A copy note written beside the signing block and read into its row comes first
-    (与原件核对一致朔州市…建设局（盖章）): the name after it is the row's (`_note_then_signer`)."""
-    text = nfkc(row.text).strip()
+    (与原件核对一致朔州市…建设局（盖章）): the name after it is the row's (`_note_then_signer`);
+    so may the date written with the note (2024．2运城市住房和城乡建设局（盖章）)."""
+    text = _COPY_DATE.sub("", nfkc(row.text).strip())
     if any(c in text for c in _SEP):
         return None
     for ent in entities.of_label(text, "ORG"):
@@ -1127,8 +1130,8 @@ def find_illegible_phone(rows: list[Row], labels: Sequence[str],
                          seal_boxes: Sequence[tuple[int, Sequence[float]]] = ()) -> Row | None:
     """The contact's row where a phone number is printed but could not be read whole: after its
     label (one of `labels`, the phone field's, or what a seal left of it), five digits or more
-    that make no phone number (联系电话印蕾128983: a personal seal stamped over 0354-6128983); or
-    the row ends with the label and a seal (`seal_boxes`) covers the row just after it
+    that make no phone number (联系电话印蕾128983: a personal seal stamped over 0354-6128983), or
+    such a number alone in a cell of the row, its label lost; or the row ends with the label and a seal (`seal_boxes`) covers the row just after it
     (联系人：吴玉兰联系电话, the number under the seal). A label with nothing after it and no seal
     there, or no contact's row, says the number is missing."""
     named = "|".join(re.escape(lb) for lb in labels)
@@ -1140,6 +1143,12 @@ def find_illegible_phone(rows: list[Row], labels: Sequence[str],
         for m in remnant.finditer(nfkc(row.text)):
             digits = re.sub(r"\D", "", m.group(1))
             if len(digits) >= 5:
+                return row
+        # the label lost to a seal, the number alone in its cell (联系人：沈国栋 | 8317434435 of
+        # 18317434435): had it a phone's form, `find_phone_in_contact_row` would have taken it
+        for cell in row.cells[1:]:
+            flat = re.sub(r"\s", "", nfkc(cell.text))
+            if re.fullmatch(r"[\d()（）\-－—–]+", flat) and len(re.sub(r"\D", "", flat)) >= 5:
                 return row
         if row.bbox is not None and label_end is not None and label_end.search(nfkc(row.text).strip()) and any(
                 page == row.page and _covers_after(box, row.bbox) for page, box in seal_boxes):

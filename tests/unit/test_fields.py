@@ -211,6 +211,12 @@ def test_a_copy_note_read_into_the_signing_body_s_line(rules) -> None:
                      ["建设单位", "朔州市怀仁市安康职业培训学校"], ["验收结论", "合格"],
                      ["朔州市怀仁市住房和城乡建设局与原件核对一致"], ["2024.2.23"], ["邓涛"]])
     assert "issue_date" not in values(extract_fields([page], rules.doctypes["fire_acceptance_certificate"]))
+    # the date written with the copy note read into the head of the signing line (2024．2 of
+    # 2024.2.24, a generated certificate of seed 999): the name after it is still the signer
+    page = ocr_page([["建设工程消防验收意见书"], ["建设单位", "运城市盐湖区启航职业技能培训学校"], ["验收结论", "合格"],
+                     ["验收部门意见与原件核对一致"], ["2024．2运城市住房和城乡建设局（盖章）"], ["2021年4月13日"], ["徐慧敏"]])
+    got = values(extract_fields([page], rules.doctypes["fire_acceptance_certificate"]))
+    assert got["issuing_authority"] == "运城市住房和城乡建设局" and got["issue_date"] == "2021-04-13"
 
 
 def test_signing_body_and_date_in_one_table_cell(rules) -> None:
@@ -956,17 +962,18 @@ def test_a_year_no_glyph_of_which_was_seen_is_never_sure() -> None:
 def test_a_phone_a_seal_hid_in_part_is_illegible_not_missing(rules) -> None:
     """A personal seal stamped over the contact's phone (reports from a generated corpus): what is
     left of the number follows its label, or what is left of the label (联系 of 联系电话). The
-    number is printed: a person reads it. A label with nothing after it, or no phone row at all,
+    number is printed: a person reads it; so is a number of no phone's form alone in its cell, its
+    label lost (8317434435 of 18317434435). A label with nothing after it, or no phone row at all,
     is a missing number."""
     from extractors.fields import illegible_fields
 
     report = rules.doctypes["self_inspection_report"]
     head = [["关于安全生产整治行动自查情况的报告"], ["晋中市人力资源和社会保障局："], ["我单位高度重视，开展了自查。"]]
-    for row in (["联系人：曹超 联系电话印蕾128983"], ["联系人：谭向阳联系", "1-7673236"]):
+    for row in (["联系人：曹超 联系电话印蕾128983"], ["联系人：谭向阳联系", "1-7673236"], ["联系人：沈国栋", "8317434435"]):
         page = ocr_page([*head, row])
         fields = extract_fields([page], report)
         assert "contact_phone" not in fields, fields["contact_phone"]
-        assert fields["contact_person"].value in ("曹超", "谭向阳")
+        assert fields["contact_person"].value in ("曹超", "谭向阳", "沈国栋")
         assert illegible_fields([page], report, fields) == {"contact_phone": (1, "\t".join(row))}
     for row in (["联系人：曹超", "联系电话："], ["联系人：曹超"], ["联系电话", "", "填报日期", "2024年2月18日"]):
         page = ocr_page([*head, row])
