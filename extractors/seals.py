@@ -293,6 +293,7 @@ def _bilevel_grey_ink(grey: np.ndarray) -> np.ndarray:
 DARK_BORDER = 0.55
 DESK_TONE = 0.75
 DESK_GRAIN = 0.05
+BORDER_GRAIN = 0.2  # a patch of a scanner's border varies less than this (of the paper's tone)
 CUT_RUN = 4  # five-degree bins in a row off the sheet that make a seal with no seen-map cut
 
 
@@ -346,8 +347,10 @@ def _off_sheet(grey: np.ndarray, g: _Geom, bins: np.ndarray, paper: float, *, bo
                 desk[i] = desk[i] and not both
                 continue
             patch = grey[max(0, int(y) - half) : int(y) + half + 1, max(0, int(x) - half) : int(x) + half + 1]
-            mean, even = float(patch.mean()), float(patch.std()) < DESK_GRAIN * paper
-            if not both and mean < DARK_BORDER * paper:
+            mean, grain = float(patch.mean()), float(patch.std())
+            even = grain < DESK_GRAIN * paper
+            # a scanner's border is dark all over; print crossing the ring is dark strokes on paper
+            if not both and mean < DARK_BORDER * paper and grain < BORDER_GRAIN * paper:
                 off[i] = True
             on_desk = mean < DESK_TONE * paper and even
             desk[i] = (desk[i] and on_desk) if both else (desk[i] or on_desk)
