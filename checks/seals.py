@@ -405,18 +405,22 @@ def _lcs(a: str, b: str) -> int:
 
 MISREAD_SIMILARITY = 0.5  # a reading this close to a name, and no closer to any other body
 _PLACE_LEAD = re.compile(r"^(?:山西省?)?(.{1,4}?[省市区县])")
+_PLACE_SUFFIXES = "省市区县"
 # how the name of a body that has a seal ends
 _BODY_END = re.compile(r"(学校|学院|中心|公司|集团|局|厅|支队|大队|委员会|办公室|政府|站|所|院|会|部|处)$")
 
 
 def names_no_body(text: str, places: frozenset[str]) -> bool:
     """The reading is no body's name: it opens with a place (glyphs, then 省, 市, 区 or 县) that is
-    none of `places` (海市 of 临汾市, 前型市 of 朔州市), or it neither opens with a place nor ends
+    none of `places` (海市 of 临汾市, 前型市 of 朔州市) or with the place's 市 alone (市公消防支队:
+    the city's glyphs lost), or it neither opens with a place nor ends
     as a body's name does (安消康山西, the ring of 山西省阳泉市公安消防支队 read from its middle;
     桥场评公, print crossing it). Without `places` nothing is said."""
     if not places:
         return False
     t = normalize_org(text)
+    if t[:1] in _PLACE_SUFFIXES:
+        return True  # the place's own glyphs lost (市公消防支队 of 临汾市公安消防支队): no place named
     m = _PLACE_LEAD.match(t)
     if m is not None:
         return m.group(1) not in places

@@ -543,6 +543,23 @@ def test_a_ring_read_from_its_middle_or_through_print_names_no_body() -> None:
     assert [f.code for f in findings] == ["seal_mismatch"]
 
 
+def test_a_ring_that_lost_its_place_s_name_names_no_body() -> None:
+    """市公消防支队: the ring of 山西省临汾市公安消防支队 with 山西省临汾 lost, the signing line
+    read as badly (山西宾协分市公安酒广支队: a generated certificate of seed 999). Opening with the
+    place's 市 alone, it names no city: no proof another body stamped, a person looks. A ring that
+    shares too little with the name in order is still a mismatch."""
+    from checks.seals import names_no_body
+
+    assert names_no_body("市公消防支队", PLACES) and names_no_body("区金桥职业培训学校", PLACES)
+    assert not names_no_body("临汾市公安消防支队", PLACES)
+    expected = {"issuing_authority": "山西宾协分市公安酒广支队", "institution_name": "临汾华晋技工学校", "sponsor": None}
+    _, findings = check_seals([seal("市公消防支队")], required_roles=["issuing_authority"], expected=expected, places=PLACES)
+    assert [(f.code, f.severity) for f in findings] == [("low_confidence", "warning")]
+    # glyphs of a body the name is not (a school's ring): still another body's seal
+    _, findings = check_seals([seal("市第一职业中学校")], required_roles=["issuing_authority"], expected=expected, places=PLACES)
+    assert [f.code for f in findings] == ["seal_mismatch"]
+
+
 def test_a_misread_ring_nearer_the_name_s_internal_body_is_still_a_mismatch() -> None:
     """泉技工学校发全生厂派: the ring of 阳泉高级技工学校安全生产委员会办公室 read through print (a
     generated report, seed 888). It names no body, and shares five glyphs with the school's name,
