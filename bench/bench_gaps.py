@@ -11,53 +11,28 @@ and how many pages had a line added. Not a test: numbers go in docs/bench.md.
 
 from __future__ import annotations
 
-import argparse
-import os
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-for key, value in {"ORT_DISABLE_TELEMETRY": "1", "DO_NOT_TRACK": "1", "PADDLE_PDX_DISABLE_MODEL_SOURCE_CHECK": "True"}.items():
-    os.environ.setdefault(key, value)
-
-from extractors.load import load_document
-from flows.document import DocumentPipeline
-from flows.settings import Settings
-from records.errors import InputError
-from records.rules import default_rules_dir, load_rules
+from _scans import arguments, first_pass, scanned_pages
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("inbox", type=Path, help="a folder of uploads (a generated corpus's inbox)")
-    ap.add_argument("--pages", type=int, default=30, help="stop after this many image pages")
-    args = ap.parse_args()
-    pipe = DocumentPipeline(Settings().pipeline_options(), load_rules(default_rules_dir(), "shanxi-2024"))
+    pipe, args = arguments(__doc__ or "", 30)
     first, gaps, worst, added, pages = 0.0, 0.0, 0.0, 0, 0
-    for path in sorted(p for p in args.inbox.rglob("*") if p.is_file()):
-        try:
-            loaded = load_document(path, declared_name=path.name, options=pipe.options.read)
-        except InputError:
-            continue
-        for lp in loaded.pages:
-            if lp.image is None or lp.text is not None or pages >= args.pages:
-                continue
-            t = time.perf_counter()
-            read = pipe.ocr.read_page(lp.image, page_no=lp.page_no, dpi=lp.dpi)
-            first += time.perf_counter() - t
-            if read.rotation:
-                continue  # the pipeline turns such pages first; left out here
-            found = [sc.finding for sc in pipe.seal_reader.find_seals(lp.image, page_no=lp.page_no, dpi=lp.dpi)]
-            read = pipe.ocr.reread_under_seals(lp.image, read, found)
-            t = time.perf_counter()
-            after = pipe.ocr.read_gaps(lp.image, read, [s.bbox for s in found])
-            dt = time.perf_counter() - t
-            gaps, worst, pages = gaps + dt, max(worst, dt), pages + 1
-            added += after is not read
+    for lp in scanned_pages(pipe, args.inbox):
         if pages >= args.pages:
             break
+        read, took = first_pass(pipe, lp)
+        first += took
+        if read.rotation:
+            continue  # the pipeline turns such pages first; left out here
+        found = [sc.finding for sc in pipe.seal_reader.find_seals(lp.image, page_no=lp.page_no, dpi=lp.dpi)]
+        read = pipe.ocr.reread_under_seals(lp.image, read, found)
+        t = time.perf_counter()
+        after = pipe.ocr.read_gaps(lp.image, read, [s.bbox for s in found])
+        dt = time.perf_counter() - t
+        gaps, worst, pages = gaps + dt, max(worst, dt), pages + 1
+        added += after is not read
     if not pages:
         print("no image pages found")
         return 1
