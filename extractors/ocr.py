@@ -445,11 +445,18 @@ class PaddleOcrEngine:
         if not self.options.enabled:
             return PageText(page_no=page_no, width=w, height=h, dpi=dpi, origin="ocr")
         prepared = self._prepared(image)
-        best_k, best = 0, self._run(prepared)
+        read = {0: self._run(prepared)}  # np.rot90 turn -> the page read so turned
+
+        def turned(k: int) -> list[tuple[str, float, np.ndarray]]:
+            if k not in read:
+                read[k] = self._run(np.ascontiguousarray(np.rot90(prepared, k)))
+            return read[k]
+
+        best_k, best = 0, read[0]
         if self.options.auto_rotate:
             sideways = self._mostly_tall(best)
             for k in self._rotation_candidates(best):
-                lines = self._run(np.ascontiguousarray(np.rot90(prepared, k)))
+                lines = turned(k)
                 # A sideways page reads almost as well as an upright one (the recogniser turns
                 # tall boxes), so there the turn that makes lines wide wins unless clearly worse.
                 factor = 0.9 if sideways else 1.15
@@ -457,7 +464,7 @@ class PaddleOcrEngine:
                     best_k, best = k, lines
             prior = QUARTER_TURNS.get(turned_as or 0, 0)
             if prior != best_k and self._quality(best) < BARE_PAGE_QUALITY:
-                best_k, best = prior, self._run(np.ascontiguousarray(np.rot90(prepared, prior)))
+                best_k, best = prior, turned(prior)  # a turn already tried is not read again
         out: list[TextLine] = []
         # Reading order comes from the upright frame; boxes go back to the input's pixels.
         best = sorted(best, key=lambda t: (round(float(t[2][:, 1].min()) / 12.0), float(t[2][:, 0].min())))
