@@ -634,16 +634,17 @@ def decode_date(row: Row, anchor: int, also: int | None = None, not_before: dt.d
         scored.append(cut)
         got = cut.best()
         (decided if got[3] >= DATE_MIN_SHARE else guesses).append(got)
-    if decided and len({when for _, _, when, _ in decided}) == 1:
-        gap, spelt, when, share = max(decided, key=lambda d: d[3])
+    def sure(gap: float, spelt: str, when: Any, share: float) -> DecodedDate:
+        # as sure as the line, the fit per glyph and the date's share allow
         return DecodedDate(spelt, when, round(min(row.confidence, math.exp(-max(0.0, gap) / max(1, len(spelt))), share), 4),
                            share=round(share, 4))
+
+    if decided and len({when for _, _, when, _ in decided}) == 1:
+        return sure(*max(decided, key=lambda d: d[3]))
     if not decided and len(scored) > 1:
         joint = _joint_date(scored)
         if joint[3] >= DATE_MIN_SHARE:
-            gap, spelt, when, share = joint
-            return DecodedDate(spelt, when, round(min(row.confidence, math.exp(-max(0.0, gap) / max(1, len(spelt))), share), 4),
-                               share=round(share, 4))
+            return sure(*joint)
     pool = decided or guesses
     if not pool:
         return None
