@@ -1147,10 +1147,8 @@ def find_illegible_phone(rows: list[Row], labels: Sequence[str],
                 return row
         # the label lost to a seal, the number alone in its cell (联系人：沈国栋 | 8317434435 of
         # 18317434435): had it a phone's form, `find_phone_in_contact_row` would have taken it
-        for cell in row.cells[1:]:
-            flat = re.sub(r"\s", "", nfkc(cell.text))
-            if re.fullmatch(r"[\d()（）\-－—–]+", flat) and len(re.sub(r"\D", "", flat)) >= 5:
-                return row
+        if any(len(re.sub(r"\D", "", number)) >= 5 for number, _ in _number_cells(row)):
+            return row
         if row.bbox is not None and label_end is not None and label_end.search(nfkc(row.text).strip()) and any(
                 page == row.page and _covers_after(box, row.bbox) for page, box in seal_boxes):
             return row
@@ -1174,12 +1172,20 @@ def find_phone_in_contact_row(rows: list[Row]) -> Hit | None:
     for row in rows:
         if not _CONTACT_ROW.search(row.text):
             continue
-        for cell in row.cells[1:]:
-            flat = re.sub(r"\s", "", nfkc(cell.text))
-            value = normalise_phone(flat) if re.fullmatch(r"[\d()（）\-－—–]+", flat) else None
+        for number, cell in _number_cells(row):
+            value = normalise_phone(number)
             if value is not None and phone_is_valid(value):
-                return Hit(flat, row, cell.confidence)
+                return Hit(number, row, cell.confidence)
     return None
+
+
+def _number_cells(row: Row) -> Iterator[tuple[str, Cell]]:
+    """(the cell's text without spaces, the cell) for each cell after a row's first that holds a
+    number and nothing else (digits, brackets and dashes)."""
+    for cell in row.cells[1:]:
+        flat = re.sub(r"\s", "", nfkc(cell.text))
+        if re.fullmatch(r"[\d()（）\-－—–]+", flat):
+            yield flat, cell
 
 
 def find_foot_org(rows: list[Row], date: Hit | None, labels: Iterable[str] = ()) -> Hit | None:
