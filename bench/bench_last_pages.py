@@ -17,7 +17,7 @@ import numpy as np
 from _scans import arguments, first_pass, scanned_pages
 
 from extractors import underseal
-from extractors.ocr import _CJK_OR_DIGIT, QUARTER_TURNS, upright_page
+from extractors.ocr import QUARTER_TURNS, rows_hold_no_line, upright_page
 
 
 def main() -> int:
@@ -32,8 +32,7 @@ def main() -> int:
         image, read = (np.ascontiguousarray(np.rot90(lp.image, k)), upright_page(text, k)) if k else (lp.image, text)
         red = [sc.finding for sc in pipe.seal_reader.find_seals(image, page_no=lp.page_no, dpi=lp.dpi) if sc.finding.color == "red"]
         h, w = image.shape[:2]
-        if any(s.shape != "square" and not any(underseal.in_row(ln, underseal.seal_area(s.bbox, s.shape, w, h).box)
-                                                 and len(_CJK_OR_DIGIT.findall(ln.text)) >= 2 for ln in read.lines) for s in red):
+        if any(s.shape != "square" and rows_hold_no_line(read.lines, underseal.seal_area(s.bbox, s.shape, w, h).box) for s in red):
             bare += 1
             t0 = time.perf_counter()
             pipe.ocr.reread_under_seals(image, read, red)

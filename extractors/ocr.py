@@ -16,7 +16,7 @@ import math
 import os
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -146,6 +146,14 @@ GAP_MAX_BANDS = 12  # more such bands: no page of print with a row lost (a photo
 # alone: it is read the way the document's pages before it were (`read_page`'s `turned_as`).
 BARE_PAGE_QUALITY = 12.0
 _CJK_OR_DIGIT = re.compile(r"[\u4e00-\u9fff0-9〇○]")
+
+
+def rows_hold_no_line(lines: Sequence[TextLine], box: tuple[float, float, float, float]) -> bool:
+    """No line of two Chinese glyphs or digits lies in the rows a seal's `box` covers (a last page
+    whose date across the seal the page's detector lost; `reread_under_seals`)."""
+    from extractors import underseal
+
+    return not any(underseal.in_row(ln, box) and len(_CJK_OR_DIGIT.findall(ln.text)) >= 2 for ln in lines)
 
 
 def drop_red_ink(image: np.ndarray) -> np.ndarray:
@@ -538,7 +546,7 @@ class PaddleOcrEngine:
             if color != "red":
                 areas.append(area)
                 rings.append(ring)
-            elif not any(underseal.in_row(ln, area.box) and len(_CJK_OR_DIGIT.findall(ln.text)) >= 2 for ln in page.lines):
+            elif rows_hold_no_line(page.lines, area.box):
                 bare.append((area, ring))
         if not areas and not bare:
             return page
