@@ -640,7 +640,10 @@ def decode_date(row: Row, anchor: int, also: int | None = None, not_before: dt.d
                            share=round(share, 4))
 
     if decided and len({when for _, _, when, _ in decided}) == 1:
-        return sure(*max(decided, key=lambda d: d[3]))
+        gap, spelt, when, share = max(decided, key=lambda d: d[3])
+        # the date fits the line as well as the cut that read it best (2024年1月24 decided on a
+        # cut that lost 日 at its edge, read whole on another)
+        return sure(min(gap, *(cut.gaps[when][0] for cut in scored if when in cut.gaps)), spelt, when, share)
     if not decided and len(scored) > 1:
         joint = _joint_date(scored)
         if joint[3] >= DATE_MIN_SHARE:

@@ -1070,6 +1070,22 @@ def test_re_cuts_unsure_alone_decide_a_date_under_a_seal_together() -> None:
     assert got is not None and got[2] <= REPAIRED_DATE_CONFIDENCE
 
 
+def test_a_decided_date_fits_its_line_as_well_as_the_cut_that_read_it_best() -> None:
+    """2024年1月24日 under a seal, first read 2041月24 (real recogniser beliefs, seed 101): one
+    re-cut lost 日 at its edge and decided on the date, the other read the date whole but was less
+    sure among dates (those after the application). The date is as sure as the line it was read whole on, not doubted for the
+    glyph one cut lost."""
+    from extractors.fields import _under_seal_date, decode_date
+
+    row = _fixture_row("date_row_one_cut_lost_its_edge")
+    applied = dt.date(2024, 1, 11)  # the certificate answers an application of that day
+    dec = decode_date(row, 2024, not_before=applied)
+    assert dec is not None and dec.decided and dec.when == dt.date(2024, 1, 24)
+    assert dec.confidence > 0.9
+    got = _under_seal_date(row, None, 2024, applied)
+    assert got is not None and got[1] == dt.date(2024, 1, 24) and got[2] > 0.9
+
+
 def test_a_heading_word_with_one_glyph_misread_still_names_its_area(rules) -> None:
     """（一）意识形念工作 (态 read as 念, a real phone photo's slip) heads the ideology section;
     a two-glyph word (其他) must be read exactly, and a word two glyphs off names nothing."""
