@@ -570,6 +570,7 @@ def _only_date(row: Row, anchor: int | None) -> tuple[str, Any, float] | None:
 _CN_DIGITS = "〇一二三四五六七八九"
 _DATE_HINT = re.compile(r"[年月日]")
 DATE_MAX_GAP = 8.0  # nats a decoded date may cost over the free reading of its line
+DATE_NO_SAY_SHARE = 0.5  # re-cuts whose two likeliest dates hold less say nothing against a first reading
 DATE_MIN_SHARE = 0.8  # and the share of the line's probability (among all dates) it must hold
 
 
@@ -606,6 +607,7 @@ class DecodedDate(NamedTuple):
     confidence: float
     decided: bool = True
     share: float = 1.0  # the share of the line's probability (among all dates scored) it holds
+    two: float = 1.0  # the most any cut gives its two likeliest dates together
 
 
 def decode_date(row: Row, anchor: int, also: int | None = None, not_before: dt.date | None = None,
@@ -652,7 +654,8 @@ def decode_date(row: Row, anchor: int, also: int | None = None, not_before: dt.d
     if not pool:
         return None
     _, spelt, when, share = max(pool, key=lambda d: d[3])
-    return DecodedDate(spelt, when, round(min(row.confidence, share, REPAIRED_DATE_CONFIDENCE), 4), decided=False)
+    return DecodedDate(spelt, when, round(min(row.confidence, share, REPAIRED_DATE_CONFIDENCE), 4), decided=False,
+                       share=round(share, 4), two=round(max(cut.top_two() for cut in scored), 4))
 
 
 class _CutDates(NamedTuple):
@@ -666,6 +669,11 @@ class _CutDates(NamedTuple):
         """(gap, spelling, date, share): the likeliest date and its share among all dates scored."""
         when, (gap, spelt) = min(self.gaps.items(), key=lambda kv: kv[1][0])
         return gap, spelt, when, 1.0 / sum(math.exp(gap - g) for g, _ in self.gaps.values())
+
+    def top_two(self) -> float:
+        """The share of the two likeliest dates together."""
+        gaps = sorted(g for g, _ in self.gaps.values())
+        return sum(math.exp(gaps[0] - g) for g in gaps[:2]) / sum(math.exp(gaps[0] - g) for g in gaps)
 
 
 def _cut_dates(beliefs: FrameBeliefs, anchor: int, also: int | None = None,
@@ -890,6 +898,10 @@ def _under_seal_date(row: Row, d: tuple[str, Any, float] | None, anchor: int,
     # the year a sure first reading shows is a candidate too (a certificate issued two years
     # after its 文号's year: 2018年3月1日 read first, 28年3月21日 on the re-cut)
     dec = decode_date(row, anchor, d[1].year if d is not None and d[2] >= row.confidence else None, not_before, not_after)
+    if d is not None and dec is not None and not dec.decided and dec.two < DATE_NO_SAY_SHARE:
+        # re-cuts that favour no date (二〇十二年四月 of 二〇一三年四月二十日: no two dates hold
+        # half the probability of any cut) say nothing against the first reading: as if none fit
+        dec = None
     if d is None:
         # a re-cut that read month and day whole, only year glyphs lost (二四年二月二十二日 where
         # the first pass read 二四年月：十二日): its date, as sure as the line, unless the decoder

@@ -1086,6 +1086,23 @@ def test_a_decided_date_fits_its_line_as_well_as_the_cut_that_read_it_best() -> 
     assert got is not None and got[1] == dt.date(2024, 1, 24) and got[2] > 0.9
 
 
+def test_re_cuts_that_favour_no_date_say_nothing_against_the_first_reading() -> None:
+    """二〇一三年四月二十日 under a seal's star, read 二〇三年四月二十日 first (the 文号's year gives
+    the 一 back), while the re-cuts read 二〇十二年四月 and 二年四月 (real recogniser beliefs,
+    seed 777): no two dates hold half their probability (the day is past the cut's edge, every
+    day of 四月 fits). They favour no date, so
+    they doubt none: the first reading stands as sure as its line, as it would with no re-cut
+    near a date at all. Re-cuts that do favour another date (八月二日 on one, at 0.68) still leave
+    the first reading in doubt (`test_re_cuts_unsure_alone_decide_a_date_under_a_seal_together`)."""
+    from extractors.fields import _under_seal_date, decode_date
+
+    row = _fixture_row("date_row_re_cuts_favour_no_date")
+    dec = decode_date(row, 2013, 2013)
+    assert dec is not None and not dec.decided and dec.two < 0.5
+    got = _under_seal_date(row, (row.text, dt.date(2013, 4, 20), 0.5), 2013)
+    assert got is not None and got[1] == dt.date(2013, 4, 20) and got[2] == row.confidence
+
+
 def test_a_heading_word_with_one_glyph_misread_still_names_its_area(rules) -> None:
     """（一）意识形念工作 (态 read as 念, a real phone photo's slip) heads the ideology section;
     a two-glyph word (其他) must be read exactly, and a word two glyphs off names nothing."""
