@@ -457,13 +457,14 @@ def _misread(seal: SealFinding, name: str, expected: dict[str, str | None], othe
     # 委员会办公室 read 泉技工学校发全生厂派: more of it than of the name alone)
     internal = [form.format(name=name) for form in INTERNAL_BODIES]
     rivals = [n for n in [*expected.values(), *others, *internal] if n and canonical_org(n) != canonical_org(name)]
-    if names_no_body(raw, places):
-        # No body's name: what was read is weighed by the glyphs it shares in order round the
-        # ring (a short rival's name costs fewer edits to reach however little of it was read).
+    mine = sim(name)
+    if names_no_body(raw, places) or (mine < MISREAD_SIMILARITY and _in_order_piece(t, normalize_org(name))):
+        # No body's name, or a few of the name's glyphs in its order (城建设局 of 吕梁市住房和城乡
+        # 建设局): what was read is weighed by the glyphs it shares in order round the ring (a
+        # short rival's name, 运城人社局, costs fewer edits to reach however little was read).
         shared = _ring_lcs(t, normalize_org(name))
         if 2 * shared >= len(t):
             return all(_ring_lcs(t, normalize_org(n)) <= shared for n in rivals)
-    mine = sim(name)
     if mine < MISREAD_SIMILARITY and not _in_order_piece(t, normalize_org(name)):
         return False
     glyphs = Counter(t) + Counter(canonical_org(raw))

@@ -420,6 +420,19 @@ def test_a_fragment_with_one_slip_is_still_the_expected_name_read_badly() -> Non
     assert [f.code for f in findings] == ["seal_mismatch"]
 
 
+def test_a_short_fragment_of_a_long_name_is_not_another_body_s_short_form() -> None:
+    """城建设局: four glyphs of 吕梁市住房和城乡建设局, in its order (a real photocopy, seed 999).
+    Weighed by edits, a short form (运城人社局 of 运城市人力资源和社会保障局) is nearer what little was
+    read than the long name is; weighed by the glyphs it holds in order, the name holds all four
+    and 运城人社局 two. The authority's seal read badly, a person looks; the sponsor's is missing."""
+    expected = {"issuing_authority": "吕梁市住房和城乡建设局", "institution_name": "吕梁市离石区鑫源职业培训学校",
+                "sponsor": "山西鑫源人力资源服务有限公司"}
+    others = ["运城市人力资源和社会保障局", "晋城市人力资源和社会保障局", "运城市技工学校"]
+    roles, findings = check_seals([seal("城建设局")], required_roles=["issuing_authority", "sponsor"], expected=expected,
+                                  others=others)
+    assert roles == [None] and sorted(f.code for f in findings) == ["low_confidence", "missing_seal"]
+
+
 def test_a_ring_read_in_part_that_fits_several_bodies_alike_asks_a_person() -> None:
     expected = {"issuing_authority": None, "institution_name": "阳泉高级技工学校", "sponsor": None}
     roles, findings = check_seals([seal("高级技工学")], required_roles=["institution_name"], expected=expected,
