@@ -1284,13 +1284,18 @@ _PROJECT_PROSE = re.compile(
 def find_project_in_prose(rows: list[Row]) -> Hit | None:
     """The project named in a letter: 你单位（于…申请的）XX工程（地址：…）…消防验收."""
     for text, spans in _paragraphs(rows):
-        m = _PROJECT_PROSE.search(text.replace(" ", ""))
-        if m:
+        for m in _PROJECT_PROSE.finditer(text.replace(" ", "")):
             # "于2021年9月3日申请的XX项目": the name starts after the last 申请的/报送的
             value = re.split(r"(?:申请|报送|申报|提交)的", m.group("v"))[-1]
+            if _GENERIC_PROJECT.match(value):
+                continue  # 你单位申请的建设工程（工程地址：…）: the letter names no project
             row = _row_at(spans, m.start("v"))
             return Hit(value, row, _conf_between(spans, m.start("v"), m.end("v")))
     return None
+
+
+# what every project is (建设工程, 特殊建设工程, 该项目), not the name of one
+_GENERIC_PROJECT = re.compile(r"^(?:该|此|本|特殊|其他)?(?:建设)?(?:工程|项目)$")
 
 
 _CONCLUSION_PROSE = re.compile(

@@ -629,6 +629,20 @@ def test_a_wrapped_address_stops_at_the_next_label_even_after_a_misread_separato
     assert got["building_area_m2"].value == 6101.0
 
 
+def test_a_letter_that_names_no_project_has_no_project_name(rules) -> None:
+    """你单位申请的建设工程（工程地址：…）: every project is a 建设工程; the letter names none, and
+    the certificate lacks its project name (a real generated certificate, seed 888). A named one
+    further on is still found."""
+    lines = [["管理暂行规定》等有关规定，你单位于二〇二二年三月十三日申请"],
+             ["的建设工程（工程地址：长治市潞州区英雄中路39号；建筑面积："],
+             ["3200.00平方米）进行了消防验收。经现场评定，该工程消防验收合格。"]]
+    got = extract_fields([ocr_page(lines)], rules.doctypes["fire_acceptance_certificate"])
+    assert "project_name" not in got and got["project_address"].value == "长治市潞州区英雄中路39号"
+    named = [*lines, ["你单位报送的实训楼改造工程（工程地址：长治市潞州区英雄中路39号）已备案。"]]
+    got = extract_fields([ocr_page(named)], rules.doctypes["fire_acceptance_certificate"])
+    assert got["project_name"].value == "实训楼改造工程"
+
+
 def test_a_page_number_under_the_last_line_is_not_part_of_its_value(rules) -> None:
     from records.models import PageText, TextLine
 
