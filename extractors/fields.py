@@ -954,6 +954,11 @@ def _under_seal_date(row: Row, d: tuple[str, Any, float] | None, anchor: int,
         # recogniser saw no glyph of: 202年 of 2022 or 2023)
         sure = read_whole or (dec.decided and dec.when.year == d[1].year) or _year_left_is_one_years(d[0], anchor)
         return (dec.text, dec.when, row.confidence if sure else min(row.confidence, REPAIRED_DATE_CONFIDENCE))
+    if whole and dec.decided and len(row.beliefs) > 1 and all(
+            _flat_date(b.greedy()) == _flat_date(dec.text) for b in row.beliefs):
+        # every re-cut read the decided date exactly, glyph for glyph (2024年2月24日 where the
+        # first pass read 21日): the line read two times one way, once the other
+        return (dec.text, dec.when, min(row.confidence, dec.confidence))
     if whole and dec.decided:
         return (dec.text, dec.when, min(dec.confidence, REPAIRED_DATE_CONFIDENCE))
     if whole or not dec.decided:

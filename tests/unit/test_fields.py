@@ -1117,6 +1117,18 @@ def test_re_cuts_that_favour_no_date_say_nothing_against_the_first_reading() -> 
     assert got is not None and got[1] == dt.date(2013, 4, 20) and got[2] == row.confidence
 
 
+def test_a_date_every_re_cut_reads_glyph_for_glyph_outweighs_the_first_reading() -> None:
+    """2024年2月24日 under a seal: the first pass read 21日 (0.96), both wider re-cuts read
+    2024年2月24日 exactly and each decided on it (real recogniser beliefs, seed 555). Two
+    readings against one: the re-cuts' date stands, as sure as the line, not left in doubt."""
+    from extractors.fields import _under_seal_date
+
+    row = _fixture_row("date_row_re_cuts_read_another_day")
+    span = (dt.date(2024, 2, 1), dt.date(2024, 4, 10))  # the report answers the campaign
+    got = _under_seal_date(row, (row.text, dt.date(2024, 2, 21), row.confidence), 2024, *span)
+    assert got is not None and got[1] == dt.date(2024, 2, 24) and got[2] > 0.9
+
+
 def test_a_heading_word_with_one_glyph_misread_still_names_its_area(rules) -> None:
     """（一）意识形念工作 (态 read as 念, a real phone photo's slip) heads the ideology section;
     a two-glyph word (其他) must be read exactly, and a word two glyphs off names nothing."""
