@@ -693,6 +693,9 @@ def _cut_dates(beliefs: FrameBeliefs, anchor: int, also: int | None = None,
     head, tail = read[: read.find(core)], read[read.find(core) + len(core):]
     limit = max(4, len(core) // 2)  # a seal may hide the three year glyphs and a day glyph
     years = {anchor - 1, anchor, anchor + 1} | ({also} if also and 1949 < also < 2100 else set())
+    if not_before is not None and not_after is not None and not_after.year - not_before.year <= 2:
+        # a campaign's window: its own years whatever the line's first reading made of the year
+        years |= set(range(not_before.year, not_after.year + 1))
     spelt_all = [(spelt, day) for spelt, day in _spellings_of_years(years, chinese)
                  if abs(len(spelt) - len(core)) <= limit and (not_before is None or day >= not_before)
                  and (not_after is None or day <= not_after)]

@@ -1129,6 +1129,18 @@ def test_a_date_every_re_cut_reads_glyph_for_glyph_outweighs_the_first_reading()
     assert got is not None and got[1] == dt.date(2024, 2, 24) and got[2] > 0.9
 
 
+def test_a_report_s_date_is_sought_in_the_campaign_s_years_whatever_the_document_prints() -> None:
+    """2024年2月26日 under a seal on a report whose text prints 2021 as its latest year (the first
+    pass read the line 2021年2月2月): both re-cuts read 2024年2月26日 whole (real recogniser
+    beliefs, seed 555). The report answers the 2024 campaign, so its window's years are
+    candidates beside the document's own: the date is found, as sure as the line."""
+    from extractors.fields import _under_seal_date
+
+    row = _fixture_row("date_row_year_outside_anchor")
+    got = _under_seal_date(row, None, 2021, dt.date(2024, 2, 1), dt.date(2024, 4, 10))
+    assert got is not None and got[1] == dt.date(2024, 2, 26) and got[2] > 0.9
+
+
 def test_a_heading_word_with_one_glyph_misread_still_names_its_area(rules) -> None:
     """（一）意识形念工作 (态 read as 念, a real phone photo's slip) heads the ideology section;
     a two-glyph word (其他) must be read exactly, and a word two glyphs off names nothing."""
