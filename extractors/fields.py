@@ -41,8 +41,10 @@ from records.rules import DocTypeRules, FieldRule, Places
 
 # (二) with its closing bracket misread by OCR (（二」, （三消防…) still opens a heading, and so does
 # an enumerator whose thin numeral OCR lost (（）办学条件…, 、校园安全方面): body text never starts so.
+# 、 as the recogniser may read it (·, ，, 丶)
+_ENUM_SEP = "、.．·・,，丶"
 _ENUM_HEAD = re.compile(
-    r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[）)」』\]】〕|lI1]?|\d{1,2}[、.．]|第[一二三四五六七八九十]+[部分章]"
+    rf"^\s*(?:[一二三四五六七八九十]+[{_ENUM_SEP}]|[（(][一二三四五六七八九十]+[）)」』\]】〕|lI1]?|\d{{1,2}}[、.．]|第[一二三四五六七八九十]+[部分章]"
     r"|[（(]\s*[）)]|、)")
 _SEP = "：:"
 
@@ -1368,7 +1370,7 @@ def _run_in_heading(rows: list[Row], i: int) -> bool:
 
 # A report's top-level section (一、…) and the sections whose numbered items are hazards found
 # or plans, not focus areas (二、存在问题及整改情况 / 1.疏散通道堆放杂物 …).
-_TOP_HEAD = re.compile(r"^\s*[一二三四五六七八九十]{1,2}\s*[、.．]")
+_TOP_HEAD = re.compile(rf"^\s*[一二三四五六七八九十]{{1,2}}\s*[{_ENUM_SEP}]")
 _PROBLEM_SECTION = re.compile(r"问题|隐患|整改|下一步|打算")
 _ITEM = re.compile(r"^\s*\d{1,2}\s*[.、．]")
 

@@ -1141,6 +1141,14 @@ def test_a_report_s_date_is_sought_in_the_campaign_s_years_whatever_the_document
     assert got is not None and got[1] == dt.date(2024, 2, 26) and got[2] > 0.9
 
 
+def test_a_heading_whose_enumeration_comma_was_misread_still_names_its_area(rules) -> None:
+    """五·食品卫生安全方面 (、 read as ·, a real scan, seed 555) heads the food-hygiene section."""
+    heads = [["一、意识形态方面"], ["（一）意识形态工作责任落实情况"], ["四、实习实训管理情况"],
+             ["五·食品卫生安全方面"], ["六，其他方面"]]
+    got = values(extract_fields([ocr_page(heads)], rules.doctypes["self_inspection_report"]))
+    assert got["areas_covered"] == ["ideology", "internship_training", "food_hygiene", "other"]
+
+
 def test_a_heading_word_with_one_glyph_misread_still_names_its_area(rules) -> None:
     """（一）意识形念工作 (态 read as 念, a real phone photo's slip) heads the ideology section;
     a two-glyph word (其他) must be read exactly, and a word two glyphs off names nothing."""
@@ -1148,6 +1156,17 @@ def test_a_heading_word_with_one_glyph_misread_still_names_its_area(rules) -> No
              ["（三）其地安全隐患排查"], ["（四）校风安金方面"]]
     got = values(extract_fields([ocr_page(heads)], rules.doctypes["self_inspection_report"]))
     assert got["areas_covered"] == ["ideology", "school_conditions"]
+
+
+def test_a_rectification_rate_of_100_whose_percent_sign_was_lost_is_all_rectified(rules) -> None:
+    """共排查出问题隐患4项，已整改↓项，整改完成率100。 (the count under a seal read as ↓, the %
+    lost; a real scan, seed 555): four found, all four rectified. A rate under 100 says not."""
+    report = rules.doctypes["self_inspection_report"]
+    page = ocr_page([["二、存在问题及整改情况"], ["共排查出问题隐患4项，已整改↓项，整改完成率100。主要问题及整改情况如下："]])
+    got = values(extract_fields([page], report))
+    assert (got["hazards_found"], got["hazards_rectified"]) == (4, 4)
+    page = ocr_page([["二、存在问题及整改情况"], ["共排查出问题隐患4项，已整改↓项，整改完成率75%。"]])
+    assert "hazards_rectified" not in values(extract_fields([page], report))
 
 
 def test_the_count_a_problems_section_opens_with_is_found_though_its_label_is_misread(rules) -> None:
