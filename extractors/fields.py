@@ -463,7 +463,9 @@ def find_in_table(rows: list[Row], labels: list[str], all_labels: list[str]) -> 
 
 
 # A later note on the page (a certified-copy stamp, a distribution line), never the signing block.
-_ANNOTATION = re.compile(r"核对|原件|复印件|^\s*抄送|^\s*附件")
+# 原件 alone is no note: a seal's ring read into the signing body's name makes it (蝴原件榜和城致
+# 建设局（盖章） of 阳泉市住房和城乡建设局).
+_ANNOTATION = re.compile(r"核对|与原件|原件(?:一致|相符|无误)|复印件|^\s*抄送|^\s*附件")
 # A date in running text that is not the signing date: what the sentence says happened then.
 _OTHER_DATE = re.compile(r"^\s*(?:申|请|受理|竣工|开工|起|前|止|之日|以前|以后|对|至|到|召开|开展|进行)")
 _OTHER_DATE_BEFORE = re.compile(r"(?:于|自|从|截至|截止|申请日期|受理日期|有效期至?)\s*$")

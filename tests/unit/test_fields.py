@@ -196,6 +196,16 @@ def test_foot_date_beside_a_copy_annotation(rules) -> None:
     assert got["issuing_authority"] == "阳泉市公安消防支队"
 
 
+def test_a_ring_read_into_the_signing_body_s_name_is_no_copy_note(rules) -> None:
+    """蝴原件榜和城致建设局（盖章）: 阳泉市住房和城乡建设局 with the seal's ring read into it (a
+    real photo, seed 555). Its 原件 is no copy note (与原件核对一致): the date under it is the
+    signing date."""
+    page = ocr_page([["建设工程消防验收意见书"], ["建设单位", "太原市高级技工学校"], ["申请日期", "2023年7月21日"],
+                     ["同意通过消防验收。"], ["验收部门意见", "蝴原件榜和城致建设局（盖章）"], ["2023年8月31日"], ["于海燕"]])
+    got = values(extract_fields([page], rules.doctypes["fire_acceptance_certificate"]))
+    assert got["issue_date"] == "2023-08-31"
+
+
 def test_a_copy_note_read_into_the_signing_body_s_line(rules) -> None:
     """与原件核对一致, written beside the signing block, read into its line as one box (与原件核对致,
     the 一 lost): the name after it is the signing body, its stamp note says so, and the date
