@@ -984,6 +984,16 @@ def _hidden_gap(row: Row) -> bool:
     return any(b.box[0] - a.box[2] >= HIDDEN_GAP * min(a.height, b.height) for a, b in zip(cells, cells[1:], strict=False))
 
 
+def _gap_read(row: Row, spelt: str) -> bool:
+    """A re-cut found what the gap (`_hidden_gap`) held: its reading holds the date's month and
+    day as `spelt` gives them, glyphs the first reading lacks among them (二二年五 | 日 first,
+    二〇二二年五月一日 on a re-cut). A re-cut that read no more than the first pass saw nothing in
+    the gap, which may still hide a glyph."""
+    flat = _flat_date(spelt)
+    tail = flat[flat.find("年") + 1:]
+    return bool(tail) and tail not in _flat_date(row.text) and any(tail in _flat_date(b.greedy()) for b in row.beliefs)
+
+
 def _labelled_date(row: Row) -> bool:
     """A row that gives a date under a label (申请日期	二〇二一年十月三十一日, 时间：…): another
     field's date. A name beside a date (贾宏伟	2019年1月24日) is no label."""
@@ -1052,7 +1062,7 @@ def find_foot_date(rows: list[Row], copies_from: int | None = None, dated_from: 
             d = _under_seal_date(_as_sure_as_its_date(row), d, anchor, signed_from, dated_to)
             if d is not None and dated_from is not None and d[1] < dated_from:
                 d = _reread_from(row, d, dated_from) or d
-            if d is not None and _hidden_gap(row):
+            if d is not None and _hidden_gap(row) and not _gap_read(row, d[0]):
                 d = (d[0], d[1], min(d[2], REPAIRED_DATE_CONFIDENCE))
         elif anchor is not None:
             d = _year_given_back(d, row, anchor)

@@ -1056,15 +1056,16 @@ def test_a_phone_under_a_seal_right_after_its_label_is_illegible_not_missing(rul
                             [(1, [frow.bbox[2] - 50, frow.bbox[1] - 100, frow.bbox[2] + 250, frow.bbox[3] + 150])]) == {}
 
 
-def _fixture_row(name: str):
+def _fixture_row(name: str, index: int = 0):
     import json
     from pathlib import Path
 
-    from extractors.fields import Row
+    from extractors.fields import Cell, Row
     from records.models import FrameBeliefs
 
     d = json.loads((Path(__file__).parent / "data" / f"{name}.json").read_text(encoding="utf-8"))
-    return Row(1, d["text"], tuple(d["bbox"]), d["confidence"], "ocr", 0, (),
+    cells = tuple(Cell(c["text"], tuple(c["box"]), c["confidence"], c["start"]) for c in d.get("cells", []))
+    return Row(1, d["text"], tuple(d["bbox"]), d["confidence"], "ocr", index, cells,
                tuple(FrameBeliefs.model_validate(b) for b in d["beliefs"]))
 
 
@@ -1157,6 +1158,25 @@ def test_a_heading_whose_enumeration_comma_was_misread_still_names_its_area(rule
              ["五·食品卫生安全方面"], ["六，其他方面"]]
     got = values(extract_fields([ocr_page(heads)], rules.doctypes["self_inspection_report"]))
     assert got["areas_covered"] == ["ideology", "internship_training", "food_hygiene", "other"]
+
+
+def test_a_gap_in_a_date_a_re_cut_read_across_hides_nothing() -> None:
+    """二〇二二年五月一日 under a seal, read first in two boxes with room for a glyph between them
+    (二二年五 | 日); a re-cut read the whole date, 月一 included (real recogniser beliefs, seed
+    101). What the gap held was read: the date is as sure as its line, not doubted for the gap.
+    A gap nothing read across stays for a person to look at."""
+    import dataclasses
+
+    from extractors.fields import REPAIRED_DATE_CONFIDENCE, Row, find_foot_date
+
+    head = [Row(1, "晋榆住建消验字〔2022〕第12号", (300, 500, 900, 540), 1.0, "ocr", 0),
+            Row(1, "晋中市榆次区住房和城乡建设局", (1000, 1750, 1400, 1800), 1.0, "ocr", 1)]
+    date = _fixture_row("date_row_gap_read_on_a_re_cut", index=2)
+    got = find_foot_date([*head, date], None, dt.date(2022, 3, 22))
+    assert got is not None and got.value == "2022-05-01" and got.confidence > 0.9
+    unread = dataclasses.replace(date, beliefs=tuple(b for b in date.beliefs if "月一" not in b.greedy()))
+    got = find_foot_date([*head, unread], None, dt.date(2022, 3, 22))
+    assert got is None or got.confidence <= REPAIRED_DATE_CONFIDENCE
 
 
 def test_a_heading_word_with_one_glyph_misread_still_names_its_area(rules) -> None:
