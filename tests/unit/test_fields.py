@@ -1179,6 +1179,19 @@ def test_a_gap_in_a_date_a_re_cut_read_across_hides_nothing() -> None:
     assert got is None or got.confidence <= REPAIRED_DATE_CONFIDENCE
 
 
+def test_a_certificate_is_not_dated_after_the_campaign_it_was_sent_to(rules) -> None:
+    """二〇二二年二月二十四日 under a seal, read 二〇三二年 on the first pass and on a re-cut
+    (real recogniser beliefs, seed 444). The campaign file says a certificate sent in was issued
+    before the campaign ended: 2032 is no candidate, and the re-cut's beliefs give 2022."""
+    from extractors.fields import _under_seal_date
+
+    ends = rules.campaign.doc_types["fire_acceptance_certificate"].not_after
+    assert ends is not None and ends.year == 2024
+    row = _fixture_row("date_row_year_after_the_campaign")
+    got = _under_seal_date(row, (row.text, dt.date(2032, 2, 24), row.confidence), 2022, dt.date(2022, 1, 31), ends)
+    assert got is not None and got[1] == dt.date(2022, 2, 24) and got[2] > 0.6
+
+
 def test_a_heading_word_with_one_glyph_misread_still_names_its_area(rules) -> None:
     """（一）意识形念工作 (态 read as 念, a real phone photo's slip) heads the ideology section;
     a two-glyph word (其他) must be read exactly, and a word two glyphs off names nothing."""
