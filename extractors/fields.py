@@ -961,10 +961,10 @@ def _under_seal_date(row: Row, d: tuple[str, Any, float] | None, anchor: int,
         # recogniser saw no glyph of: 202年 of 2022 or 2023)
         sure = read_whole or (dec.decided and dec.when.year == d[1].year) or _year_left_is_one_years(d[0], anchor)
         return (dec.text, dec.when, row.confidence if sure else min(row.confidence, REPAIRED_DATE_CONFIDENCE))
-    if whole and dec.decided and len(row.beliefs) > 1 and all(
-            _flat_date(b.greedy()) == _flat_date(dec.text) for b in row.beliefs):
-        # every re-cut read the decided date exactly, glyph for glyph (2024年2月24日 where the
-        # first pass read 21日): the line read two times one way, once the other
+    if whole and dec.decided and len(row.beliefs) > 1 and all(_reads_as(b.greedy(), dec.text) for b in row.beliefs):
+        # every re-cut read the decided date glyph for glyph, but year glyphs it lost (2024年2月24日
+        # where the first pass read 21日; 023年12月6日 and 203年12月6日 where it read 10月): the
+        # line read two times one way, once the other
         return (dec.text, dec.when, min(row.confidence, dec.confidence))
     if whole and dec.decided:
         return (dec.text, dec.when, min(dec.confidence, REPAIRED_DATE_CONFIDENCE))
@@ -982,6 +982,18 @@ def _hidden_gap(row: Row) -> bool:
     one without it; whether one hid there is for a person to see."""
     cells = sorted((c for c in row.cells if _DATE_HINT.search(c.text)), key=lambda c: c.box[0])
     return any(b.box[0] - a.box[2] >= HIDDEN_GAP * min(a.height, b.height) for a, b in zip(cells, cells[1:], strict=False))
+
+
+def _reads_as(cut: str, spelt: str) -> bool:
+    """A re-cut's reading is the date `spelt` glyph for glyph, but year glyphs lost (023年12月6日
+    of 2023年12月6日)."""
+    read, full = _flat_date(cut), _flat_date(spelt)
+    if read == full:
+        return True
+    if "年" not in read or "年" not in full:
+        return False
+    (year, rest), (whole_year, whole_rest) = read.split("年", 1), full.split("年", 1)
+    return rest == whole_rest and entities.is_subsequence(year, whole_year)
 
 
 def _gap_read(row: Row, spelt: str) -> bool:

@@ -1138,6 +1138,11 @@ def test_a_date_every_re_cut_reads_glyph_for_glyph_outweighs_the_first_reading()
     span = (dt.date(2024, 2, 1), dt.date(2024, 4, 10))  # the report answers the campaign
     got = _under_seal_date(row, (row.text, dt.date(2024, 2, 21), row.confidence), 2024, *span)
     assert got is not None and got[1] == dt.date(2024, 2, 24) and got[2] > 0.9
+    # the re-cuts lost year glyphs the 文号 gives back (023年12月6日, 203年12月6日 where the first
+    # pass read 203年10月6日; seed 444): month and day read glyph for glyph all the same
+    row = _fixture_row("date_row_re_cuts_lost_year_glyphs")
+    got = _under_seal_date(row, (row.text, dt.date(2023, 10, 6), 0.5), 2023, dt.date(2023, 10, 29))
+    assert got is not None and got[1] == dt.date(2023, 12, 6) and got[2] > 0.8
 
 
 def test_a_report_s_date_is_sought_in_the_campaign_s_years_whatever_the_document_prints() -> None:
