@@ -1226,3 +1226,7 @@ def test_the_count_a_problems_section_opens_with_is_found_though_its_label_is_mi
     assert (got["hazards_found"], got["hazards_rectified"]) == (6, 6)
     page = ocr_page([["二、存在问题及整改情况"], ["发理利题6项，主要问题及整改情况如下："]])
     assert "hazards_found" not in values(extract_fields([page], report))
+    # 排查 and 问题 both misread (a real photocopy, seed 444), the rectified count beside it
+    page = ocr_page([["二、存在问题及整改情况"], ["共接查出同题隐患9项，已整改9项，整改完成事100%。"]])
+    got = values(extract_fields([page], report))
+    assert (got["hazards_found"], got["hazards_rectified"]) == (9, 9)
