@@ -57,7 +57,10 @@ def test_areas(text: str, v: float) -> None:
 
 
 @pytest.mark.parametrize("text,v", [("合格", "合格"), ("不合格", "不合格"), ("消防验收不合格", "不合格"),
-                                    ("同意通过消防验收", "合格"), ("验收未通过", "不合格"), ("待定", None)])
+                                    ("同意通过消防验收", "合格"), ("验收未通过", "不合格"), ("待定", None),
+                                    # 合 misread under a seal's ring (a real scan, seed 444): two glyphs
+                                    # ending in 格, the first shaped like 合, are 合格; 不格 and 严格 are no verdict
+                                    ("A格", "合格"), ("含格", "合格"), ("不格", None), ("严格", None)])
 def test_conclusions(text: str, v: str | None) -> None:
     assert normalise_conclusion(text) == v
 
