@@ -1117,8 +1117,9 @@ def find_foot_date(rows: list[Row], copies_from: int | None = None, dated_from: 
         before = text[:pos] if pos >= 0 else flat[:start]
         if _OTHER_DATE.match(after) or _OTHER_DATE_BEFORE.search(before):
             continue
-        return Hit(flat[start:end], row, row.confidence if clean else min(row.confidence, REPAIRED_DATE_CONFIDENCE),
-                   when.isoformat())
+        # as sure as the boxes it is read from (hAll | 2024年2月15日: ring strokes beside it)
+        sure = _as_sure_as_its_date(row).confidence
+        return Hit(flat[start:end], row, sure if clean else min(sure, REPAIRED_DATE_CONFIDENCE), when.isoformat())
     return None
 
 

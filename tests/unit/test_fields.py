@@ -534,6 +534,17 @@ def test_seal_strokes_read_beside_a_date_under_the_seal_leave_it_sure(rules) -> 
     assert got["report_date"].value == "2024-02-26" and got["report_date"].confidence > 0.9
 
 
+def test_strokes_read_beside_a_signing_date_no_seal_was_found_on_leave_it_sure(rules) -> None:
+    """hAll | 2024年2月15日: a seal's ring read as a box beside the date (0.54) on a photocopy
+    whose grey seal went unfound (a real scan, seed 444). The date is as sure as its own box."""
+    rows = [r if r != ["2024年2月26日"] else ["hAll", "2024年2月15日"] for r in REPORT]
+    page = ocr_page(rows, x_gap=40)
+    page = page.model_copy(update={"lines": tuple(
+        ln.model_copy(update={"confidence": 0.54}) if ln.text == "hAll" else ln for ln in page.lines)})
+    got = extract_fields([page], rules.doctypes["self_inspection_report"])
+    assert got["report_date"].value == "2024-02-15" and got["report_date"].confidence > 0.9
+
+
 def test_a_recut_that_took_in_a_ring_stroke_and_lost_a_glyph_says_nothing_against_the_date(rules) -> None:
     """Read whole first (2024年2月26日); the wide re-cut took in a ring stroke (read 1) and
     both re-cuts lost the 6: each is the date with glyphs lost, so the date stands."""
