@@ -288,6 +288,24 @@ def find_labelled(rows: list[Row], labels: list[str], all_labels: list[str]) -> 
                 nxt = rows[i + 1]
                 value = _until_next_label(_STOP.split(nxt.text)[0].split("\t")[0].strip(), lab, all_labels, from_start=False)
                 return Hit(value, nxt, nxt.confidence)
+    return _colon_lost(rows, labels, all_labels)
+
+
+def _colon_lost(rows: list[Row], labels: list[str], all_labels: list[str]) -> Hit | None:
+    """The value of a label whose colon the scan lost, at a row's start, up to the next pair's
+    label that kept its colon (联系人孟薄联系电话：0355…: 孟薄). Without that label after it
+    nothing tells where the label ends and its value begins."""
+    for lab in sorted(labels, key=len, reverse=True):
+        head = re.compile(r"^\s*" + r"\s*".join(re.escape(c) for c in lab) + r"(?=[^\s:：\t])")
+        for row in rows:
+            m = head.match(row.text)
+            if m is None:
+                continue
+            rest = row.text[m.end():]
+            ends = [at for other in all_labels if other != lab and (at := _colon_label_at(rest, other)) > 0]
+            value = rest[: min(ends)].strip(" \t，,") if ends else ""
+            if value:
+                return Hit(value, row, _row_conf(row, m.start(), m.end() + len(value)))
     return None
 
 

@@ -174,7 +174,8 @@ def normalise_conclusion(text: str) -> str | None:
 
 def normalise_phone(text: str) -> str | None:
     """Digits and dashes: '0353－2021234' -> '0353-2021234'; None if fewer than 7 digits."""
-    flat = nfkc(text).replace("—", "-").replace("–", "-").replace("－", "-")
+    # a dash as the scan may read it (—, –, －; · between area code and number)
+    flat = re.sub(r"(?<=\d)[·•・](?=\d)", "-", nfkc(text).replace("—", "-").replace("–", "-").replace("－", "-"))
     m = re.search(r"(?:\(?\d{3,4}\)?[-\s]?)?\d{7,8}(?:-\d{1,5})?|1[3-9]\d{9}|\d[\d-]{6,}\d", flat)
     if not m:
         return None

@@ -664,6 +664,17 @@ def test_a_letter_that_names_no_project_has_no_project_name(rules) -> None:
     assert got["project_name"].value == "实训楼改造工程"
 
 
+def test_a_label_whose_colon_was_lost_still_gives_its_value(rules) -> None:
+    """联系人孟薄联系电话：0355·2714509 (a real photocopy, seed 444): 联系人's colon lost, the
+    next pair's label kept its own. The contact is 孟薄; the number's dash read as · is a dash.
+    Without a label after it, a label glued to text (联系人员名单) gives nothing."""
+    report = rules.doctypes["self_inspection_report"]
+    got = values(extract_fields([ocr_page([["主要负责人：谭问阳"], ["联系人孟薄联系电话：0355·2714509"]])], report))
+    assert (got["contact_person"], got["contact_phone"]) == ("孟薄", "0355-2714509")
+    got = values(extract_fields([ocr_page([["主要负责人：谭问阳"], ["联系人员名单见附件"]])], report))
+    assert "contact_person" not in got
+
+
 def test_a_page_number_under_the_last_line_is_not_part_of_its_value(rules) -> None:
     from records.models import PageText, TextLine
 

@@ -68,7 +68,9 @@ def test_conclusions(text: str, v: str | None) -> None:
 @pytest.mark.parametrize("text,v", [("0353－2021234", "0353-2021234"), ("13912345678", "13912345678"),
                                     ("（0351）7676045", "0351-7676045"), ("电话 123", None),
                                     ("03537189587", "0353-7189587"), ("01012345678", "010-12345678"),
-                                    ("13959558843", "13959558843")])
+                                    ("13959558843", "13959558843"),
+                                    # the dash read as a middle dot (a real photocopy, seed 444)
+                                    ("0355·2714509", "0355-2714509")])
 def test_phones(text: str, v: str | None) -> None:
     assert normalise_phone(text) == v
 
