@@ -145,7 +145,18 @@ GAP_MAX_BANDS = 12  # more such bands: no page of print with a row lost (a photo
 # A page whose sure lines read less (score x glyphs, `_quality`) is too bare to tell its way up
 # alone: it is read the way the document's pages before it were (`read_page`'s `turned_as`).
 BARE_PAGE_QUALITY = 12.0
+HALF_OVERLAP = 0.05  # of a page's height, shared by its halves when it is read in two
 _CJK_OR_DIGIT = re.compile(r"[\u4e00-\u9fff0-9〇○]")
+
+
+def _same_box(a: np.ndarray, b: np.ndarray) -> bool:
+    """Two detected lines' polygons cover mostly the same place (over half the smaller box)."""
+    ax0, ay0, ax1, ay1 = a[:, 0].min(), a[:, 1].min(), a[:, 0].max(), a[:, 1].max()
+    bx0, by0, bx1, by1 = b[:, 0].min(), b[:, 1].min(), b[:, 0].max(), b[:, 1].max()
+    iw, ih = min(ax1, bx1) - max(ax0, bx0), min(ay1, by1) - max(ay0, by0)
+    if iw <= 0 or ih <= 0:
+        return False
+    return float(iw * ih) > 0.5 * min((ax1 - ax0) * (ay1 - ay0), (bx1 - bx0) * (by1 - by0))
 
 
 def rows_hold_no_line(lines: Sequence[TextLine], box: tuple[float, float, float, float]) -> bool:
@@ -473,6 +484,11 @@ class PaddleOcrEngine:
             prior = QUARTER_TURNS.get(turned_as or 0, 0)
             if prior != best_k and self._quality(best) < BARE_PAGE_QUALITY:
                 best_k, best = prior, turned(prior)  # a turn already tried is not read again
+        if not best:
+            # Nothing found on the whole page: small print on a bare page (a report's last page
+            # photographed from afar, its date beside a personal seal) is below what the detector
+            # sees of a page shrunk to its limit. Each half, seen at full size, shows it.
+            best = self._in_halves(np.ascontiguousarray(np.rot90(prepared, best_k)) if best_k else prepared)
         out: list[TextLine] = []
         # Reading order comes from the upright frame; boxes go back to the input's pixels.
         best = sorted(best, key=lambda t: (round(float(t[2][:, 1].min()) / 12.0), float(t[2][:, 0].min())))
@@ -487,6 +503,20 @@ class PaddleOcrEngine:
         rotation = {0: 0, 1: 90, 2: 180, 3: 270}[best_k]
         return PageText(page_no=page_no, width=w, height=h, dpi=dpi, rotation=rotation, skew=page_skew(best),
                         origin="ocr", lines=tuple(out))
+
+    def _in_halves(self, prepared: np.ndarray) -> list[tuple[str, float, np.ndarray]]:
+        """The page read as its top and bottom halves (overlapping by `HALF_OVERLAP` of its
+        height), lines in the page's pixels; a line both halves found is kept once."""
+        h = prepared.shape[0]
+        cut = int(h / 2)
+        pad = int(HALF_OVERLAP * h)
+        found: list[tuple[str, float, np.ndarray]] = []
+        for top, bottom in ((0, min(h, cut + pad)), (max(0, cut - pad), h)):
+            for text, score, poly in self._run(np.ascontiguousarray(prepared[top:bottom])):
+                poly = poly + np.array([0.0, float(top)])
+                if not any(_same_box(poly, other) for _, _, other in found):
+                    found.append((text, score, poly))
+        return found
 
     @staticmethod
     def _mostly_tall(lines: list[tuple[str, float, np.ndarray]]) -> bool:

@@ -35,6 +35,20 @@ def test_a_red_seal_on_a_page_with_no_line_is_looked_at_close(ocr_engine, seal_r
     assert "二〇二四年三月二十六日" in again.text.replace(" ", ""), again.text
 
 
+def test_small_print_on_a_page_where_nothing_was_found_is_read_in_halves(ocr_engine) -> None:  # type: ignore[no-untyped-def]
+    """A phone photo of a report's last page from afar (seed 444): a personal seal and the date
+    2024年3月27日 beside it, small, on a page shrunk to the detector's limit: the whole page shows
+    the detector nothing. Each half at full size shows the date, read once."""
+    image = _load("report_last_page_small_date_photo.jpg")
+    whole = ocr_engine._run(np.ascontiguousarray(ocr_engine._prepared(image)))
+    assert not whole
+    page = ocr_engine.read_page(image, page_no=2, dpi=200)
+    dates = [ln for ln in page.lines if _date_in(ln.text)]
+    assert [ln.text for ln in dates] == ["2024年3月27日"]
+    x0, y0, x1, y1 = dates[0].bbox
+    assert 1000 < x0 < x1 < 1300 and 350 < y0 < y1 < 450  # in the page's own pixels
+
+
 def test_a_bare_last_page_is_read_the_way_the_pages_before_it_lie(tmp_path) -> None:  # type: ignore[no-untyped-def]
     """A report scanned upside down: its last page holds only the date under a grey seal, which
     the detector does not find either way up, so the page alone cannot tell its way up. Read
