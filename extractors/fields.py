@@ -155,10 +155,16 @@ def _row_conf(row: Row, start: int, end: int) -> float:
     return min(confs) if confs else row.confidence
 
 
+def _spaced(label: str) -> str:
+    """A pattern for `label` with spaces allowed between its glyphs: OCR and typesetting put them
+    inside table labels (建 设 单 位)."""
+    return r"\s*".join(re.escape(c) for c in label)
+
+
 def _label_regex(label: str) -> re.Pattern[str]:
-    # OCR and typesetting put spaces inside table labels (建 设 单 位). A label counts where a
-    # cell, clause or line starts, or anywhere when a colon follows it (OCR glues "王静联系电话：").
-    body = r"\s*".join(re.escape(c) for c in label)
+    # A label counts where a cell, clause or line starts, or anywhere when a colon follows it
+    # (OCR glues "王静联系电话：").
+    body = _spaced(label)
     return re.compile(rf"(?:(?:^|(?<=[\t；;，,。（(\s]))({body})\s*(?:[{_SEP}]\s*|\t\s*|\s+(?=\S)|$)|({body})\s*[{_SEP}]\s*)")
 
 
@@ -232,7 +238,7 @@ def _colon_label_at(value: str, label: str, *, after_separator: bool = False) ->
     """Where `label` followed by a colon starts in `value`, or -1: another pair's label (OCR glues
     neighbouring pairs). With `after_separator`, from the separator before it (；read as ：)."""
     lead = r"[:：;；]?\s*" if after_separator else ""
-    gm = re.search(lead + r"\s*".join(re.escape(c) for c in label) + r"\s*[:：]", value)
+    gm = re.search(lead + _spaced(label) + r"\s*[:：]", value)
     return gm.start() if gm else -1
 
 
@@ -296,7 +302,7 @@ def _colon_lost(rows: list[Row], labels: list[str], all_labels: list[str]) -> Hi
     label that kept its colon (联系人孟薄联系电话：0355…: 孟薄). Without that label after it
     nothing tells where the label ends and its value begins."""
     for lab in sorted(labels, key=len, reverse=True):
-        head = re.compile(r"^\s*" + r"\s*".join(re.escape(c) for c in lab) + r"(?=[^\s:：\t])")
+        head = re.compile(r"^\s*" + _spaced(lab) + r"(?=[^\s:：\t])")
         for row in rows:
             m = head.match(row.text)
             if m is None:
