@@ -464,11 +464,15 @@ class PaddleOcrEngine:
         if not self.options.enabled:
             return PageText(page_no=page_no, width=w, height=h, dpi=dpi, origin="ocr")
         prepared = self._prepared(image)
+
+        def view(k: int) -> np.ndarray:  # the page turned by k quarter turns (np.rot90)
+            return np.ascontiguousarray(np.rot90(prepared, k)) if k else prepared
+
         read = {0: self._run(prepared)}  # np.rot90 turn -> the page read so turned
 
         def turned(k: int) -> list[tuple[str, float, np.ndarray]]:
             if k not in read:
-                read[k] = self._run(np.ascontiguousarray(np.rot90(prepared, k)))
+                read[k] = self._run(view(k))
             return read[k]
 
         best_k, best = 0, read[0]
@@ -488,7 +492,7 @@ class PaddleOcrEngine:
             # Nothing found on the whole page: small print on a bare page (a report's last page
             # photographed from afar, its date beside a personal seal) is below what the detector
             # sees of a page shrunk to its limit. Each half, seen at full size, shows it.
-            best = self._in_halves(np.ascontiguousarray(np.rot90(prepared, best_k)) if best_k else prepared)
+            best = self._in_halves(view(best_k))
         out: list[TextLine] = []
         # Reading order comes from the upright frame; boxes go back to the input's pixels.
         best = sorted(best, key=lambda t: (round(float(t[2][:, 1].min()) / 12.0), float(t[2][:, 0].min())))
