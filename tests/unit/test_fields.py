@@ -889,10 +889,15 @@ def test_hazards_listed_under_the_problems_section_are_no_focus_areas(rules) -> 
     assert got["areas_covered"] == ["ideology", "school_conditions", "campus_safety"]
 
 
+def _problems_section(rules, line: str) -> dict:  # type: ignore[no-untyped-def]
+    """The fields a report gives whose problems section opens with `line`."""
+    page = ocr_page([["二、存在问题及整改情况"], [line]])
+    return values(extract_fields([page], rules.doctypes["self_inspection_report"]))
+
+
 def test_hazard_counts_read_through_common_ocr_slips(rules) -> None:
     """问题 read as 间题, 整 of 已整改 lost: the counts are still what the report says."""
-    page = ocr_page([["二、存在问题及整改情况"], ["本次自查共发现间题八处，已全部整改完毕。"]])
-    got = values(extract_fields([page], rules.doctypes["self_inspection_report"]))
+    got = _problems_section(rules, "本次自查共发现间题八处，已全部整改完毕。")
     assert (got["hazards_found"], got["hazards_rectified"]) == (8, 8)
     page = ocr_page([["共排查出问题隐患十二项，已改十项，剩余两项正在整改。"]])
     got = values(extract_fields([page], rules.doctypes["self_inspection_report"]))
@@ -1231,24 +1236,17 @@ def test_a_heading_word_with_one_glyph_misread_still_names_its_area(rules) -> No
 def test_a_rectification_rate_of_100_whose_percent_sign_was_lost_is_all_rectified(rules) -> None:
     """共排查出问题隐患4项，已整改↓项，整改完成率100。 (the count under a seal read as ↓, the %
     lost; a real scan, seed 555): four found, all four rectified. A rate under 100 says not."""
-    report = rules.doctypes["self_inspection_report"]
-    page = ocr_page([["二、存在问题及整改情况"], ["共排查出问题隐患4项，已整改↓项，整改完成率100。主要问题及整改情况如下："]])
-    got = values(extract_fields([page], report))
+    got = _problems_section(rules, "共排查出问题隐患4项，已整改↓项，整改完成率100。主要问题及整改情况如下：")
     assert (got["hazards_found"], got["hazards_rectified"]) == (4, 4)
-    page = ocr_page([["二、存在问题及整改情况"], ["共排查出问题隐患4项，已整改↓项，整改完成率75%。"]])
-    assert "hazards_rectified" not in values(extract_fields([page], report))
+    assert "hazards_rectified" not in _problems_section(rules, "共排查出问题隐患4项，已整改↓项，整改完成率75%。")
 
 
 def test_the_count_a_problems_section_opens_with_is_found_though_its_label_is_misread(rules) -> None:
     """发理利题6项，已全部整改完毕 (发现问题 misread): six found, all six rectified. A count that
     is not followed by all of them rectified says nothing of what was found."""
-    report = rules.doctypes["self_inspection_report"]
-    page = ocr_page([["二、存在问题及整改情况"], ["发理利题6项，已全部整改完毕。主要问题及整改情况如下："]])
-    got = values(extract_fields([page], report))
+    got = _problems_section(rules, "发理利题6项，已全部整改完毕。主要问题及整改情况如下：")
     assert (got["hazards_found"], got["hazards_rectified"]) == (6, 6)
-    page = ocr_page([["二、存在问题及整改情况"], ["发理利题6项，主要问题及整改情况如下："]])
-    assert "hazards_found" not in values(extract_fields([page], report))
+    assert "hazards_found" not in _problems_section(rules, "发理利题6项，主要问题及整改情况如下：")
     # 排查 and 问题 both misread (a real photocopy, seed 444), the rectified count beside it
-    page = ocr_page([["二、存在问题及整改情况"], ["共接查出同题隐患9项，已整改9项，整改完成事100%。"]])
-    got = values(extract_fields([page], report))
+    got = _problems_section(rules, "共接查出同题隐患9项，已整改9项，整改完成事100%。")
     assert (got["hazards_found"], got["hazards_rectified"]) == (9, 9)
