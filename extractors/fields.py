@@ -1165,30 +1165,65 @@ def date_remnant(text: str) -> bool:
     return not entities.dates(flat, clean_only=True)
 
 
-def find_illegible_date(rows: list[Row], remnants: Iterable[tuple[int, str]] = ()) -> tuple[int, str] | None:
+def find_illegible_date(rows: list[Row], remnants: Iterable[tuple[int, str]] = (),
+                        rings: Iterable[tuple[int, str]] = (), dated_to: dt.date | None = None) -> tuple[int, str] | None:
     """(page, text) of the last line that is what is left of a date no reading could give
     (`date_remnant`), not a labelled date nor a copy annotation; else the first of `remnants`
     (page, text) that is one (date glyphs a seal reader took into a seal's inner text).
-    Called when no signing date was found: the date is there, only illegible."""
+    Called when no signing date was found: the date is there, only illegible.
+    `rings`: (page, ring text) of the seals: glyphs of a seal's ring read at either end of a
+    line (一四日训中心 under 长治市上党区众诚技能培训中心) are the seal's, not the line's.
+    `dated_to`: the latest date the document can bear; a line that is just a date after it (2028
+    of 2023 under a seal's strokes) is a misreading of the date, not a date."""
+    ring_texts: dict[int, list[str]] = {}
+    for page, ring in rings:
+        if ring:
+            ring_texts.setdefault(page, []).append(re.sub(r"\W", "", ring))
     for row in reversed(rows):
-        if date_remnant(row.text) and not _labelled_date(row) and not _ANNOTATION.search(row.text):
+        if _labelled_date(row) or _ANNOTATION.search(row.text):
+            continue
+        text = _without_ring_glyphs(re.sub(r"\s", "", nfkc(row.text)), ring_texts.get(row.page, []))
+        if date_remnant(text) or _after(row, dated_to):
             return row.page, row.text.strip()
     return next(((page, text.strip()) for page, text in remnants if text and date_remnant(text)), None)
 
 
+def _without_ring_glyphs(flat: str, rings: list[str]) -> str:
+    """`flat` without a run of two glyphs or more at either end that a seal's ring text holds
+    as it stands and that holds no date glyph."""
+    for ring in rings:
+        for n in range(len(flat) - 1, 1, -1):
+            if flat[-n:] in ring and not _DATE_GLYPH.search(flat[-n:]):
+                flat = flat[:-n]
+                break
+        for n in range(len(flat) - 1, 1, -1):
+            if flat[:n] in ring and not _DATE_GLYPH.search(flat[:n]):
+                flat = flat[n:]
+                break
+    return flat
+
+
+def _after(row: Row, dated_to: dt.date | None) -> bool:
+    """Whether `row` is just a date, read whole, later than `dated_to`."""
+    d = _only_date(row, None) if dated_to is not None else None
+    return d is not None and d[2] >= row.confidence and d[1] > dated_to
+
+
 def illegible_fields(pages: list[PageText] | tuple[PageText, ...], rules: DocTypeRules, fields: dict[str, FieldValue],
                      remnants: Iterable[tuple[int, str]] = (),
-                     seal_boxes: Iterable[tuple[int, Sequence[float]]] = ()) -> dict[str, tuple[int, str]]:
+                     seal_boxes: Iterable[tuple[int, Sequence[float]]] = (),
+                     rings: Iterable[tuple[int, str]] = (), dated_to: dt.date | None = None) -> dict[str, tuple[int, str]]:
     """The date and phone fields of `rules` that `fields` lacks although what is left of one is
     there, or a seal (`seal_boxes`: page, box) lies where its value would: key -> (page, the
-    remnant's text), for a person to read rather than a `missing_field`."""
+    remnant's text), for a person to read rather than a `missing_field`. `rings` and
+    `dated_to`: as `find_illegible_date` takes them."""
     dates = [k for k, r in rules.fields.items() if r.parser == "foot_date" and k not in fields]
     phones = [k for k, r in rules.fields.items() if r.normaliser == "phone" and k not in fields]
     if not dates and not phones:
         return {}
     rows = build_rows(pages)
     out: dict[str, tuple[int, str]] = {}
-    found = find_illegible_date(rows, list(remnants)) if dates else None
+    found = find_illegible_date(rows, list(remnants), rings, dated_to) if dates else None
     if found is not None:
         out.update(dict.fromkeys(dates, found))
     row = find_illegible_phone(rows, [lb for k in phones for lb in rules.fields[k].labels], list(seal_boxes)) if phones else None

@@ -251,7 +251,9 @@ def analyse(
     # a date printed yet illegible (under a seal, its remnants read): a person reads it, it is not missing
     illegible = (illegible_fields(outcome.pages, rules.doctypes[cls.doc_type], fields,
                                   [(s.page_no, s.sub_text or "") for s in outcome.seals],
-                                  [(s.page_no, s.bbox) for s in outcome.seals])
+                                  [(s.page_no, s.bbox) for s in outcome.seals],
+                                  [(s.page_no, s.text or "") for s in outcome.seals],
+                                  ctype.not_after if ctype is not None else None)
                  if cls.doc_type in rules.doctypes else {})
     findings.extend(check_fields(cls.doc_type, fields, campaign, institution=ctx.institution, others=not_this_school,
                                  illegible=illegible))

@@ -956,6 +956,35 @@ def test_what_is_left_of_an_illegible_date_is_told_from_a_blank_one(rules) -> No
     assert illegible_fields([page], cert, {"issue_date": object()}, [(1, "年十三月十")]) == {}  # type: ignore[dict-item]
 
 
+def test_a_date_left_beside_a_seals_ring_glyphs_or_read_as_an_impossible_date(rules) -> None:
+    """Under a seal the date's remnant can run into the ring's own glyphs (一四日训中心 under
+    长治市上党区众诚技能培训中心's ring) or read whole as a date the document cannot bear (2028 of
+    2023 where the seal's strokes cross a 3): the date is printed, only illegible, not missing."""
+    import datetime as dt
+
+    from extractors.fields import illegible_fields
+
+    cert = rules.doctypes["fire_acceptance_certificate"]
+    head = [["大同市住房和城乡建设局"], ["建设工程消防验收意见书"], ["同建消验字〔2023〕第0061号"],
+            ["建设单位", "大同市平城区华安职业技能培训学校"], ["验收结论", "合格"]]
+    ring = [(1, "长治市上党区众诚技能培训中心")]
+    page = ocr_page([*head, ["长治市上党区众诚技能培训中心"], ["一四日训中心"]])
+    assert "issue_date" not in extract_fields([page], cert)
+    assert illegible_fields([page], cert, {}, rings=ring) == {"issue_date": (1, "一四日训中心")}
+    assert illegible_fields([page], cert, {}) == {}  # without the ring, 训中心 is no date's
+    # the ring's glyphs go only when they are at the line's end and no date glyph is among them
+    assert illegible_fields([ocr_page([*head, ["培训中心的申请"]])], cert, {}, rings=ring) == {}
+    # a copy note run into the signing body, then the date read as 2028 under the seal's strokes
+    page = ocr_page([*head, ["与原件核对一致大同市住房和城乡建设局"], ["2028年07月18日"]])
+    fields = extract_fields([page], cert, dated_to=dt.date(2024, 4, 10))
+    assert "issue_date" not in fields
+    assert illegible_fields([page], cert, fields, dated_to=dt.date(2024, 4, 10)) == {"issue_date": (1, "2028年07月18日")}
+    assert illegible_fields([page], cert, fields) == {}
+    # a date the document can bear is no remnant
+    page = ocr_page([*head, ["与原件核对一致大同市住房和城乡建设局"], ["2024年03月18日"]])
+    assert illegible_fields([page], cert, {}, dated_to=dt.date(2024, 4, 10)) == {}
+
+
 def test_a_contact_phone_whose_label_was_read_twice_or_lost(rules) -> None:
     """联系电话：联系电话：199… (two overlapping boxes of one label) and 联系人：程国栋联 | 0349-5505353
     (a seal hid 系电话): the number is still the contact's phone. A number that is no phone
