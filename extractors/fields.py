@@ -403,6 +403,17 @@ def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
     return min(a1, b1) - max(a0, b0)
 
 
+def _over(upper: Row, row: Row) -> bool:
+    """Whether `upper` lies over `row`'s column: their boxes share some width (or either has no
+    box). A copy note in a column of its own beside the signing block (与原件核对一致 at the
+    left, the issuing body and its date at the right) is not the note the date belongs to."""
+    if upper.bbox is None or row.bbox is None:
+        return True
+    # along the line: a line of a page read turned lies across the scan's pixels
+    a = 0 if row.bbox[2] - row.bbox[0] >= row.bbox[3] - row.bbox[1] else 1
+    return _overlap(upper.bbox[a], upper.bbox[a + 2], row.bbox[a], row.bbox[a + 2]) > 0
+
+
 def _label_cells(rows: list[Row], lab: str) -> list[tuple[Row, tuple[float, float, float, float], float]]:
     """Cells that hold exactly `lab` (row, box, line height); a label wrapped inside its cell
     (主要负责 / 人) is put back together from two cells stacked in one column."""
@@ -1108,7 +1119,8 @@ def find_foot_date(rows: list[Row], copies_from: int | None = None, dated_from: 
         prev = [(i - j, r) for j, r in enumerate(rows[max(0, i - 3):i], start=max(0, i - 3)) if r.page == row.page]
         org_at = min((k for k, r in prev if _org_row(r) or _lead_org(r)), default=None)
         ann_at = None if copies_from is not None and d[1].year < copies_from else min(
-            (k for k, r in prev if k <= 2 and _ANNOTATION.search(r.text) and not _note_then_signer(nfkc(r.text).strip())),
+            (k for k, r in prev if k <= 2 and _ANNOTATION.search(r.text) and _over(r, row)
+             and not _note_then_signer(nfkc(r.text).strip())),
             default=None)
         if org_at is not None:
             signed.append((hit, d[1], ann_at is not None, org_at, ann_at if ann_at is not None else 99))

@@ -196,6 +196,29 @@ def test_foot_date_beside_a_copy_annotation(rules) -> None:
     assert got["issuing_authority"] == "阳泉市公安消防支队"
 
 
+def test_a_copy_note_in_a_column_of_its_own_beside_the_signing_block(rules) -> None:
+    """与原件核对一致 and its signer at the left, the issuing body and its date at the right, the
+    note's box a little higher than the date's (the boxes of a generated certificate, seed 333):
+    the date is the signing block's, not the note's. Read turned (a phone photo taken sideways)
+    the columns lie across the scan's pixels: the note over the date in the page's reading is
+    still the note's date."""
+    cert = rules.doctypes["fire_acceptance_certificate"]
+    head = [("运城市住房和城乡建设局", 500, 200, 1100, 260), ("建设工程消防验收意见书", 500, 300, 1100, 360),
+            ("运住建消验字〔2024〕第0037号", 800, 400, 1400, 450), ("建设单位：运城市盐湖区华夏技能培训中心", 220, 500, 1300, 550),
+            ("经现场评定，该工程消防验收合格。", 220, 600, 1000, 650)]
+    page = boxes_page([*head, ("运城市住房和城乡建设局", 904, 1669, 1362, 1716), ("与原件核对一致", 405, 1692, 692, 1766),
+                       ("二〇二四年三月十九日", 923, 1742, 1337, 1790), ("袁晋生", 440, 1806, 600, 1880),
+                       ("抄送：运城市消防救援支队。", 211, 1886, 641, 1933)])
+    assert values(extract_fields([page], cert))["issue_date"] == "2024-03-19"
+    # a page read turned: rows are the page's, boxes the scan's (seed 999)
+    page = boxes_page([("忻州市住房和城乡建设局", 539, 656, 566, 889), ("二〇二三年七月十日", 500, 677, 530, 889),
+                       ("与原件核对一致", 217, 259, 255, 423), ("2024.2.18", 183, 297, 212, 457), ("丁刚", 156, 298, 189, 356)])
+    rows = [("忻州市住房和城乡建设局",), ("二〇二三年七月十日",), ("与原件核对一致",), ("2024.2.18",), ("丁刚",)]
+    assert [r.text for r in build_rows([page.model_copy(update={"rotation": 90})])] == [t for t, in rows]
+    got = values(extract_fields([page.model_copy(update={"rotation": 90})], cert))
+    assert got["issue_date"] == "2023-07-10"
+
+
 def test_a_ring_read_into_the_signing_body_s_name_is_no_copy_note(rules) -> None:
     """蝴原件榜和城致建设局（盖章）: 阳泉市住房和城乡建设局 with the seal's ring read into it (a
     real photo, seed 555). Its 原件 is no copy note (与原件核对一致): the date under it is the
