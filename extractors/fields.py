@@ -858,6 +858,25 @@ def _spelt_whole(text: str, when: dt.date) -> list[str]:
     return [s for s in _date_spellings(when, chinese) if entities.is_subsequence(flat, _flat_date(s))]
 
 
+# the longest window of dates `_one_date_in` searches day by day
+WINDOW_DAYS_MAX = 400
+
+
+def _one_date_in(text: str, first: dt.date | None, last: dt.date | None) -> dt.date | None:
+    """The one date from `first` to `last` that `text` is, perhaps with glyphs lost (`_spelt_whole`):
+    None when none is, or more than one (四年二月九日 is 9, 19 or 29 February)."""
+    if first is None or last is None or not 0 <= (last - first).days <= WINDOW_DAYS_MAX:
+        return None
+    found = None
+    for k in range((last - first).days + 1):
+        day = first + dt.timedelta(days=k)
+        if _spelt_whole(text, day):
+            if found is not None:
+                return None
+            found = day
+    return found
+
+
 def _lost_glyphs(fewer: str, more: str) -> bool:
     """`fewer` is `more` with glyphs missing (十八日 of 二十八日, 2024年2月2 of 2024年2月27日)."""
     a, b = _flat_date(fewer), _flat_date(more)
@@ -940,6 +959,11 @@ def _under_seal_date(row: Row, d: tuple[str, Any, float] | None, anchor: int,
     # the year a sure first reading shows is a candidate too (a certificate issued two years
     # after its 文号's year: 2018年3月1日 read first, 28年3月21日 on the re-cut)
     dec = decode_date(row, anchor, d[1].year if d is not None and d[2] >= row.confidence else None, not_before, not_after)
+    if d is not None and dec is not None and dec.when == d[1] and _one_date_in(d[0], not_before, not_after) == d[1]:
+        # whatever glyphs the seal hid, the first reading is no other date of the window the
+        # document is dated in (四年二月二十九日 of a report dated in 2024's February to April),
+        # and the re-cuts' likeliest date is it: nothing is left to doubt
+        return (d[0], d[1], max(d[2], row.confidence))
     if d is not None and dec is not None and not dec.decided and dec.two < DATE_NO_SAY_SHARE:
         # re-cuts that favour no date (二〇十二年四月 of 二〇一三年四月二十日: no two dates hold
         # half the probability of any cut) say nothing against the first reading: as if none fit

@@ -1224,6 +1224,25 @@ def test_a_date_every_re_cut_reads_glyph_for_glyph_outweighs_the_first_reading()
     assert got is not None and got[1] == dt.date(2023, 12, 6) and got[2] > 0.8
 
 
+def test_a_date_that_is_no_other_date_of_its_window_is_sure_whatever_the_seal_hid() -> None:
+    """四年二月二十九日 under a seal on a report dated in the campaign's window (February to April
+    2024; real recogniser beliefs, seed 444): the year's glyphs are hidden, but with any glyphs
+    added it is no other date of the window, and the re-cuts' likeliest date is it: as sure as
+    the line. 四年二月九日 (seed 888) is 9, 19 or 29 February with a glyph hidden: left in doubt."""
+    from extractors.fields import REPAIRED_DATE_CONFIDENCE, _one_date_in, _under_seal_date
+
+    span = (dt.date(2024, 2, 1), dt.date(2024, 4, 10))
+    assert _one_date_in("四年二月二十九日", *span) == dt.date(2024, 2, 29)
+    for many in ("四年二月九日", "二〇二四年三月十一日", "2024年3月1日", "三月十日"):  # 2月19日, 3月21日, 3月11日, 3月20日
+        assert _one_date_in(many, *span) is None, many
+    row = _fixture_row("date_row_year_hidden_one_date_in_window")
+    got = _under_seal_date(row, (row.text, dt.date(2024, 2, 29), REPAIRED_DATE_CONFIDENCE), 2024, *span)
+    assert got is not None and got[1] == dt.date(2024, 2, 29) and got[2] == row.confidence
+    row = _fixture_row("date_row_year_hidden_three_days_in_window")
+    got = _under_seal_date(row, (row.text, dt.date(2024, 2, 9), REPAIRED_DATE_CONFIDENCE), 2024, *span)
+    assert got is not None and got[1] == dt.date(2024, 2, 9) and got[2] == REPAIRED_DATE_CONFIDENCE
+
+
 def test_a_report_s_date_is_sought_in_the_campaign_s_years_whatever_the_document_prints() -> None:
     """2024年2月26日 under a seal on a report whose text prints 2021 as its latest year (the first
     pass read the line 2021年2月2月): both re-cuts read 2024年2月26日 whole (real recogniser
