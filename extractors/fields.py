@@ -1190,11 +1190,21 @@ ILLEGIBLE_DATE_MAX = 16
 _DATE_GLYPH = re.compile(f"[{NUMERALS}年月日]")
 
 
+# ... or, its 年 月 日 all lost, a year's Chinese 〇 among as many Chinese numerals as a year
+# keeps (二〇海十 十通 of 二〇二一年十一月十二日): no blank form line, 文号 or phone number is that
+_YEAR_ZERO = re.compile("[〇○]")
+_CN_NUMERAL = re.compile("[〇○零一二三四五六七八九十]")
+YEAR_LEFT_MIN = 3
+
+
 def date_remnant(text: str) -> bool:
     """Whether `text` is what is left of a date that cannot be read whole (四年二月八, 202年5月,
-    年十三月十): mostly date glyphs, with a numeral and a 年, 月 or 日, and no whole date in it."""
+    年十三月十, 二〇海十十通): mostly date glyphs, with a numeral and a 年, 月 or 日 (or a year's 〇
+    among three Chinese numerals), and no whole date in it."""
     flat = re.sub(r"\s", "", nfkc(text))
-    if not flat or len(flat) > ILLEGIBLE_DATE_MAX or not NUMERAL.search(flat) or not _DATE_HINT.search(flat):
+    if not flat or len(flat) > ILLEGIBLE_DATE_MAX or not NUMERAL.search(flat):
+        return False
+    if not _DATE_HINT.search(flat) and not (_YEAR_ZERO.search(flat) and len(_CN_NUMERAL.findall(flat)) >= YEAR_LEFT_MIN):
         return False
     if len(_DATE_GLYPH.findall(flat)) < ILLEGIBLE_DATE_SHARE * len(flat):
         return False

@@ -959,9 +959,12 @@ def test_what_is_left_of_an_illegible_date_is_told_from_a_blank_one(rules) -> No
     labelled date and a whole date are no remnants."""
     from extractors.fields import date_remnant, illegible_fields
 
-    for left in ("四年二月八", "202年5月", "一日", "七年四月二十七", "年十三月十", "2021年2月"):
+    # 二〇海十 十通: 年 月 日 all lost, a year's 〇 among three Chinese numerals is left (a real
+    # photo of a certificate under a grey seal, seed 777)
+    for left in ("四年二月八", "202年5月", "一日", "七年四月二十七", "年十三月十", "2021年2月", "二〇海十\t十通"):
         assert date_remnant(left), left
-    for other in ("年    月    日", "如不服本意见，可在收到本意见书之日起六十日内", "2024年2月8日", "-2-", "排查隐患12项", ""):
+    for other in ("年    月    日", "如不服本意见，可在收到本意见书之日起六十日内", "2024年2月8日", "-2-", "排查隐患12项", "",
+                  "〇一", "一二三", "0354-1234567"):
         assert not date_remnant(other), other
     cert = rules.doctypes["fire_acceptance_certificate"]
     head = [["阳泉市公安消防支队"], ["建设工程消防验收意见书"], ["阳公消验字〔2017〕第175号"],
