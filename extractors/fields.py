@@ -297,12 +297,17 @@ def find_labelled(rows: list[Row], labels: list[str], all_labels: list[str]) -> 
     return _colon_lost(rows, labels, all_labels)
 
 
+def _glued_head(lab: str) -> re.Pattern[str]:
+    """`lab` at a row's start with no colon, space or cell break after it."""
+    return re.compile(r"^\s*" + _spaced(lab) + r"(?=[^\s:：\t])")
+
+
 def _colon_lost(rows: list[Row], labels: list[str], all_labels: list[str]) -> Hit | None:
     """The value of a label whose colon the scan lost, at a row's start, up to the next pair's
     label that kept its colon (联系人孟薄联系电话：0355…: 孟薄). Without that label after it
     nothing tells where the label ends and its value begins."""
     for lab in sorted(labels, key=len, reverse=True):
-        head = re.compile(r"^\s*" + _spaced(lab) + r"(?=[^\s:：\t])")
+        head = _glued_head(lab)
         for row in rows:
             m = head.match(row.text)
             if m is None:
@@ -312,6 +317,24 @@ def _colon_lost(rows: list[Row], labels: list[str], all_labels: list[str]) -> Hi
             value = rest[: min(ends)].strip(" \t，,") if ends else ""
             if value:
                 return Hit(value, row, _row_conf(row, m.start(), m.end() + len(value)))
+    return None
+
+
+# normalisers that take only a value of their kind (a verdict, a date, a phone number, an area),
+# so that what they take is the value wherever the label's own end was lost
+_CHECKED_VALUES = frozenset({"conclusion", "date", "phone", "area_m2"})
+
+
+def _glued(rows: list[Row], labels: list[str], norm: Callable[[str], Any]) -> Hit | None:
+    """The rest of a row that opens with one of `labels` run into its value with nothing
+    between (验收结论4.9含格8: 合格 with a seal's ring strokes read beside it), when `norm`
+    takes it as a value of its kind."""
+    for lab in sorted(labels, key=len, reverse=True):
+        head = _glued_head(lab)
+        for row in rows:
+            m = head.match(row.text)
+            if m is not None and norm(value := row.text[m.end():].strip()) is not None:
+                return Hit(value, row, _row_conf(row, m.start(), len(row.text)))
     return None
 
 
@@ -1673,6 +1696,8 @@ def extract_fields(
                 hit = find_labelled(rows, rule.labels, labels)
                 if hit is None or norm(hit.text) is None:
                     hit = find_labelled_in_prose(rows, rule.labels, labels)
+            if (hit is None or norm(hit.text) is None) and rule.normaliser in _CHECKED_VALUES:
+                hit = _glued(rows, rule.labels, norm)
             if hit is not None and norm(hit.text) is None:
                 hit = None
         elif rule.parser == "document_number":

@@ -165,7 +165,9 @@ def normalise_conclusion(text: str) -> str | None:
         return "不合格"
     if re.search(r"合格|同意通过|予以通过|通过验收", flat):
         return "合格"
-    if re.fullmatch(r"(?:[^\u4e00-\u9fff]|[含台会舍今全仓企])格", flat):
+    # (strokes of a seal's ring read as digits or marks either side of it: 4.9含格8)
+    core = re.sub(r"^[^\u4e00-\u9fff]+(?=[\u4e00-\u9fff])|(?<=格)[^\u4e00-\u9fff]+$", "", flat)
+    if any(re.fullmatch(r"(?:[^\u4e00-\u9fff]|[含台会舍今全仓企])格", x) for x in (flat, core)):
         # a verdict of two glyphs ending in 格 whose first is no glyph or one shaped like 合 is
         # 合格 misread (A格 under a seal's ring); 不合格 has three, 严格 is a word
         return "合格"

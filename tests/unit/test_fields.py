@@ -219,6 +219,19 @@ def test_a_copy_note_in_a_column_of_its_own_beside_the_signing_block(rules) -> N
     assert got["issue_date"] == "2023-07-10"
 
 
+def test_a_label_run_into_a_value_of_its_kind(rules) -> None:
+    """验收结论4.9含格8: the label run into its value, a seal's ring strokes read beside 含格 (a
+    generated certificate read upside down, seed 20261130). A verdict is told by what it says,
+    so the rest of the row is the value when it is one; prose opening with a label is not
+    (结论严格执行…), nor is a field whose value could be any text."""
+    cert = rules.doctypes["fire_acceptance_certificate"]
+    head = [["长治市公安消防支队"], ["建设工程消防验收意见书"], ["长公消验字[2014]第0011号"], ["建设单位", "长治市职业技能培训中心"]]
+    for row, want in (("验收结论4.9含格8", "合格"), ("验收结论合格", "合格"), ("验收结论不合格", "不合格")):
+        assert values(extract_fields([ocr_page([*head, [row]])], cert)).get("acceptance_conclusion") == want, row
+    assert "acceptance_conclusion" not in values(extract_fields([ocr_page([*head, ["结论严格执行"]])], cert))
+    assert "project_name" not in values(extract_fields([ocr_page([*head, ["工程名称见附件"]])], cert))
+
+
 def test_a_ring_read_into_the_signing_body_s_name_is_no_copy_note(rules) -> None:
     """蝴原件榜和城致建设局（盖章）: 阳泉市住房和城乡建设局 with the seal's ring read into it (a
     real photo, seed 555). Its 原件 is no copy note (与原件核对一致): the date under it is the
