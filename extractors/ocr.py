@@ -159,12 +159,14 @@ def _same_box(a: np.ndarray, b: np.ndarray) -> bool:
     return float(iw * ih) > 0.5 * min((ax1 - ax0) * (ay1 - ay0), (bx1 - bx0) * (by1 - by0))
 
 
-def rows_hold_no_line(lines: Sequence[TextLine], box: tuple[float, float, float, float]) -> bool:
-    """No line of two Chinese glyphs or digits lies in the rows a seal's `box` covers (a last page
-    whose date across the seal the page's detector lost; `reread_under_seals`)."""
+def rows_hold_no_numeral_line(lines: Sequence[TextLine], box: tuple[float, float, float, float]) -> bool:
+    """No line of two Chinese glyphs or digits with a numeral among them lies in the rows a seal's
+    `box` covers (a last page whose date across the seal the page's detector lost, though it
+    found the signing body above it; `reread_under_seals`)."""
     from extractors import underseal
 
-    return not any(underseal.in_row(ln, box) and len(_CJK_OR_DIGIT.findall(ln.text)) >= 2 for ln in lines)
+    return not any(underseal.in_row(ln, box) and len(_CJK_OR_DIGIT.findall(ln.text)) >= 2 and NUMERAL.search(ln.text)
+                   for ln in lines)
 
 
 def drop_red_ink(image: np.ndarray) -> np.ndarray:
@@ -558,8 +560,8 @@ class PaddleOcrEngine:
         (`underseal.merge_reread`); lines that were the seal's own ring text are dropped. Then
         the seal's neighbourhood is read close as the page shows it (`_look_close`), for print
         no cleaning can tell from the seal's ink. Red seals are left alone (the first pass
-        never saw them), but for one whose rows hold no line of two glyphs or more: a last page
-        whose date and signing body the page's detector lost is looked at close all the same. Pages read
+        never saw them), but for one whose rows hold no line with a numeral: a last page whose
+        date (and perhaps its signing body) the page's detector lost is looked at close all the same. Pages read
         sideways are left as they are. The print's tone and glyph
         height are measured on the page's lines away from the seals; a page with too few (a
         report's last page: the signing body and date, all under the seal) takes them from
@@ -580,7 +582,7 @@ class PaddleOcrEngine:
             if color != "red":
                 areas.append(area)
                 rings.append(ring)
-            elif rows_hold_no_line(page.lines, area.box):
+            elif rows_hold_no_numeral_line(page.lines, area.box):
                 bare.append((area, ring))
         if not areas and not bare:
             return page

@@ -35,6 +35,20 @@ def test_a_red_seal_on_a_page_with_no_line_is_looked_at_close(ocr_engine, seal_r
     assert "二〇二四年三月二十六日" in again.text.replace(" ", ""), again.text
 
 
+def test_a_red_seal_whose_rows_hold_no_date_is_looked_at_close(ocr_engine, seal_reader) -> None:  # type: ignore[no-untyped-def]
+    """A scanned last page (seed 444): the signing body 潞安技师学院 and 2024年02月18日 across the
+    red seal, nothing else. The first pass finds the name but not the date under it; the seal's
+    rows hold no line with a numeral, so they are looked at close, and the date is read."""
+    image = _load("report_last_page_red_seal_name_found_date_lost.jpg")
+    first = ocr_engine.read_page(image, page_no=3, dpi=200)
+    assert "潞安技师学院" in first.text and not _date_in(first.text)
+    seals = [sc.finding for sc in seal_reader.find_seals(image, page_no=3, dpi=200)]
+    assert [s.color for s in seals] == ["red"]
+    again = ocr_engine.reread_under_seals(image, first, seals)
+    assert "2024年02月18日" in again.text.replace(" ", ""), again.text
+    assert again.text.count("潞安技师学院") == 1
+
+
 def test_small_print_on_a_page_where_nothing_was_found_is_read_in_halves(ocr_engine) -> None:  # type: ignore[no-untyped-def]
     """A phone photo of a report's last page from afar (seed 444): a personal seal and the date
     2024年3月27日 beside it, small, on a page shrunk to the detector's limit: the whole page shows
