@@ -297,26 +297,27 @@ def find_labelled(rows: list[Row], labels: list[str], all_labels: list[str]) -> 
     return _colon_lost(rows, labels, all_labels)
 
 
-def _glued_head(lab: str) -> re.Pattern[str]:
-    """`lab` at a row's start with no colon, space or cell break after it."""
-    return re.compile(r"^\s*" + _spaced(lab) + r"(?=[^\s:：\t])")
+def _glued_rows(rows: list[Row], labels: list[str]) -> Iterator[tuple[str, Row, re.Match[str]]]:
+    """(label, row, match) for each row that opens with one of `labels` (the longest first) with
+    no colon, space or cell break after it."""
+    for lab in sorted(labels, key=len, reverse=True):
+        head = re.compile(r"^\s*" + _spaced(lab) + r"(?=[^\s:：\t])")
+        for row in rows:
+            m = head.match(row.text)
+            if m is not None:
+                yield lab, row, m
 
 
 def _colon_lost(rows: list[Row], labels: list[str], all_labels: list[str]) -> Hit | None:
     """The value of a label whose colon the scan lost, at a row's start, up to the next pair's
     label that kept its colon (联系人孟薄联系电话：0355…: 孟薄). Without that label after it
     nothing tells where the label ends and its value begins."""
-    for lab in sorted(labels, key=len, reverse=True):
-        head = _glued_head(lab)
-        for row in rows:
-            m = head.match(row.text)
-            if m is None:
-                continue
-            rest = row.text[m.end():]
-            ends = [at for other in all_labels if other != lab and (at := _colon_label_at(rest, other)) > 0]
-            value = rest[: min(ends)].strip(" \t，,") if ends else ""
-            if value:
-                return Hit(value, row, _row_conf(row, m.start(), m.end() + len(value)))
+    for lab, row, m in _glued_rows(rows, labels):
+        rest = row.text[m.end():]
+        ends = [at for other in all_labels if other != lab and (at := _colon_label_at(rest, other)) > 0]
+        value = rest[: min(ends)].strip(" \t，,") if ends else ""
+        if value:
+            return Hit(value, row, _row_conf(row, m.start(), m.end() + len(value)))
     return None
 
 
@@ -329,12 +330,9 @@ def _glued(rows: list[Row], labels: list[str], norm: Callable[[str], Any]) -> Hi
     """The rest of a row that opens with one of `labels` run into its value with nothing
     between (验收结论4.9含格8: 合格 with a seal's ring strokes read beside it), when `norm`
     takes it as a value of its kind."""
-    for lab in sorted(labels, key=len, reverse=True):
-        head = _glued_head(lab)
-        for row in rows:
-            m = head.match(row.text)
-            if m is not None and norm(value := row.text[m.end():].strip()) is not None:
-                return Hit(value, row, _row_conf(row, m.start(), len(row.text)))
+    for _, row, m in _glued_rows(rows, labels):
+        if norm(value := row.text[m.end():].strip()) is not None:
+            return Hit(value, row, _row_conf(row, m.start(), len(row.text)))
     return None
 
 
